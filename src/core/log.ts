@@ -1,0 +1,128 @@
+/**
+ * The event-log contract. Both backends (embedded SQLite, Apache Kafka) implement it and pass the
+ * shared contract suite in `test/contract/log.contract.ts`.
+ *
+ * The model is Kafka's: named topics split into partitions by key, append-only records with
+ * per-partition offsets, consumer groups that commit the next offset to read, and an atomic
+ * consume → produce step ({@link Consumer.commit}) that writes output records and the input offsets
+ * in one transaction (Kafka's `sendOffsetsToTransaction`). Keyed state lives in compacted topics
+ * (see `core/state.ts`), so state updates are ordinary records in that same transaction.
+ */
+
+/** A record to append. `key` decides the partition; `null` keys go to partition 0. */
+export interface ProduceRecord {
+  topic: string;
+  key: string | null;
+  /** The payload, UTF-8 text (JSON in ytwatch's own topics). `null` is a tombstone on compacted topics. */
+  value: string | null;
+  headers?: Record<string, string>;
+}
+
+/** A record read back from the log. */
+export interface LogRecord extends ProduceRecord {
+  partition: number;
+  /** Position in its partition; strictly increasing, not necessarily contiguous. */
+  offset: number;
+  /** Append time, epoch milliseconds. */
+  timestamp: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  /** Defaults to the backend's configured partition count. */
+  partitions?: number;
+  /** A compacted topic keeps at least the latest record per key (state changelogs). */
+  compacted?: boolean;
+}
+
+/** The next offset to read for one partition, as a consumer group commits it. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** The offset of the next record to read (last processed + 1), as in Kafka. */
+  offset: number;
+}
+
+/** One atomic step: outputs appended and input progress committed together, or neither. */
+export interface Transaction {
+  produce?: ProduceRecord[];
+  offsets: PartitionOffset[];
+}
+
+export interface PollOptions {
+  /** Upper bound on records returned. Default 500. */
+  maxRecords?: number;
+  /** How long to wait for records when none are ready. Default 1000 ms. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A partition assigned to (or revoked from) a consumer group member. */
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface ConsumerOptions {
+  group: string;
+  topics: string[];
+  /**
+   * Called before records of newly assigned partitions are returned by `poll`, so a stage can
+   * restore the state that belongs to them. Awaited.
+   */
+  onAssign?: (partitions: TopicPartition[]) => Promise<void> | void;
+  /** Called when partitions are taken away (rebalance, close). Awaited. */
+  onRevoke?: (partitions: TopicPartition[]) => Promise<void> | void;
+}
+
+/**
+ * A member of a consumer group. `poll` returns records after the member's position, which starts at
+ * the group's committed offsets (or the start of the partition when nothing is committed) and moves
+ * on with each poll. Progress survives a restart only once committed with {@link commit}.
+ */
+export interface Consumer {
+  poll(options?: PollOptions): Promise<LogRecord[]>;
+  /**
+   * Appends `tx.produce` and commits `tx.offsets` for this group atomically. Throws a
+   * {@link LogError}; after a failure the member rewinds to the committed offsets.
+   */
+  commit(tx: Transaction): Promise<void>;
+  /** Moves the member's position back to the group's committed offsets (after a failed batch). */
+  rewind(): Promise<void>;
+  /** Partitions currently assigned to this member. */
+  assignment(): TopicPartition[];
+  /** Records not yet committed by this group on its assigned partitions (end offset − committed). */
+  lag(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The log itself. Create topics first; produce and consume need them. */
+export interface EventLog {
+  /** Backend name for logs and metrics: `sqlite` or `kafka`. */
+  readonly kind: string;
+  /** Creates the topics that do not exist yet; existing ones are left as they are. */
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** Appends records durably (all or nothing per call on SQLite; idempotent producer on Kafka). */
+  produce(records: ProduceRecord[]): Promise<void>;
+  consumer(options: ConsumerOptions): Promise<Consumer>;
+  /** The offset the next appended record of each partition will get. */
+  endOffsets(topic: string): Promise<Map<number, number>>;
+  /** The committed offsets of a group on a topic (partitions with no commit are absent). */
+  committedOffsets(group: string, topic: string): Promise<Map<number, number>>;
+  /** Reads a whole partition range, outside any group: restores state, lists dead letters. */
+  read(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<LogRecord[]>;
+  partitionCount(topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A log failure. `retriable` says whether the same call may succeed if repeated. */
+export class LogError extends Error {
+  override readonly name = 'LogError';
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Kafka's default partitioner for keyed records (murmur2, as in the Java client and librdkafka's
+ * `murmur2_random`), so the embedded log and Kafka put a key in the same partition. Twenty lines;
+ * written here to keep `core/` free of dependencies.
+ */
+export function murmur2(data: Buffer): number {
+  const m = 0x5bd1e995;
+  const length = data.length;
+  let h = (0x9747b28c ^ length) | 0;
+  const length4 = length & ~3;
+  for (let i = 0; i < length4; i += 4) {
+    let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const rest = length & 3;
+  if (rest === 3) h ^= data[length4 + 2]! << 16;
+  if (rest >= 2) h ^= data[length4 + 1]! << 8;
+  if (rest >= 1) {
+    h ^= data[length4]!;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h;
+}
+
+/** The partition of `key` among `partitions` (null keys go to partition 0). */
+export function partitionFor(key: string | null, partitions: number): number {
+  if (key === null || partitions <= 1) return 0;
+  return (murmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
+}

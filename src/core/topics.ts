@@ -1,0 +1,34 @@
+/**
+ * Topic names. The first three keep the seeds' names so ksqlDB users recognise them.
+ * `YTWATCH_TOPIC_PREFIX` prefixes every topic and consumer group.
+ */
+export const TOPICS = {
+  videos: 'youtube_videos',
+  changes: 'youtube_changes',
+  outbox: 'telegram_outbox',
+  deadLetters: 'ytwatch_dead_letters',
+  detectState: 'ytwatch_detect_state',
+} as const;
+
+export const GROUPS = {
+  detect: 'ytwatch-detect',
+  notify: 'ytwatch-notify',
+  history: 'ytwatch-history',
+} as const;
+
+export type TopicName = keyof typeof TOPICS;
+
+/** Topic and group names with the deployment's prefix applied. */
+export interface Names {
+  topic(name: TopicName): string;
+  group(name: keyof typeof GROUPS): string;
+  prefix: string;
+}
+
+export function names(prefix = ''): Names {
+  return {
+    prefix,
+    topic: (name) => prefix + TOPICS[name],
+    group: (name) => prefix + GROUPS[name],
+  };
+}

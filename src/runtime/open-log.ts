@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import type { EventLog, TopicSpec } from '../core/log.js';
+import { ConfigError } from '../core/errors.js';
+import { TOPICS, type Names } from '../core/topics.js';
+import { SqliteLog } from '../log/sqlite/sqlite-log.js';
+
+export interface OpenLogOptions {
+  dataDir: string;
+  names: Names;
+  kafkaBrokers?: string;
+  /** Partitions of the data topics. */
+  partitions: number;
+}
+
+/** Every topic ytwatch uses, with the state changelog co-partitioned with its input. */
+export function topicSpecs(names: Names, partitions: number): TopicSpec[] {
+  return (Object.keys(TOPICS) as Array<keyof typeof TOPICS>).map((t) => ({
+    name: names.topic(t),
+    partitions,
+    compacted: t === 'detectState',
+  }));
+}
+
+/**
+ * Opens the configured event log and creates ytwatch's topics: embedded SQLite in the data folder by
+ * default, Apache Kafka when `KAFKA_BROKERS` is set (its client is loaded only then).
+ */
+export async function openLog(options: OpenLogOptions): Promise<EventLog> {
+  let log: EventLog;
+  if (options.kafkaBrokers) {
+    let mod: { createKafkaLog: (o: { brokers: string[]; clientId: string; defaultPartitions?: number }) => Promise<EventLog> };
+    try {
+      // A variable specifier: the Kafka backend (and its native client) load only in Kafka mode.
+      const specifier = '../log/kafka/index.js';
+      mod = (await import(specifier)) as typeof mod;
+    } catch (err) {
+      throw new ConfigError(
+        `KAFKA_BROKERS is set but the Kafka client could not be loaded: ${(err as Error).message.split('\n')[0]}`,
+        'install it with `npm install @confluentinc/kafka-javascript` (CKJS_LINKING=dynamic), or unset KAFKA_BROKERS for the embedded log',
+      );
+    }
+    log = await mod.createKafkaLog({ brokers: options.kafkaBrokers.split(',').map((b) => b.trim()), clientId: 'ytwatch', defaultPartitions: options.partitions });
+  } else {
+    log = new SqliteLog({ path: join(options.dataDir, 'log.db'), defaultPartitions: options.partitions });
+  }
+  await log.ensureTopics(topicSpecs(options.names, options.partitions));
+  return log;
+}

@@ -1,0 +1,18 @@
+import type { Alert } from '../core/events.js';
+
+/** One alert a sink could not deliver, and why (permanent error, or retries used up). */
+export interface Failure {
+  alert: Alert;
+  reason: string;
+}
+
+/**
+ * The contract of every alert sink (console, Telegram, webhook). `deliver` retries what is worth
+ * retrying itself, honours rate limits, and resolves with the alerts it gave up on; it rejects only
+ * when aborted. The notify stage dead-letters the failures and commits after `deliver` resolved.
+ */
+export interface Sink {
+  readonly name: string;
+  deliver(alerts: Alert[], signal: AbortSignal): Promise<Failure[]>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import type { EventLog } from '../core/log.js';
+import { Alert, parseRecord } from '../core/events.js';
+import type { Names } from '../core/topics.js';
+import { Processor, type Item } from '../stream/processor.js';
+import type { Sink } from '../sinks/sink.js';
+
+export interface NotifyCounters {
+  delivered: number;
+  failed: number;
+}
+
+export interface NotifyOptions {
+  log: EventLog;
+  names: Names;
+  sinks: Sink[];
+  /** Alerts per batch; a batch is grouped per chat and committed after delivery. Default 20. */
+  maxBatch?: number;
+  onFailure?: (alert: Alert, sink: string, reason: string) => void;
+  onDelivered?: (alert: Alert, sink: string) => void;
+}
+
+/**
+ * The notify stage: reads `telegram_outbox`, hands each batch to every sink, dead-letters what a sink
+ * gave up on (with the sink and the reason), and commits the batch only after that.
+ *
+ * Delivery: at least once toward Telegram and webhooks. A crash after a message was sent and before
+ * its batch was committed sends that batch again on restart (the crash window is one batch); alert
+ * ids are deterministic, and the webhook carries them as `Idempotency-Key`.
+ */
+export function createNotify(options: NotifyOptions): { processor: Processor<Alert>; counters: NotifyCounters } {
+  const counters: NotifyCounters = { delivered: 0, failed: 0 };
+  const processor = new Processor<Alert>({
+    log: options.log,
+    stage: 'notify',
+    group: options.names.group('notify'),
+    input: options.names.topic('outbox'),
+    deadLetterTopic: options.names.topic('deadLetters'),
+    maxBatch: options.maxBatch ?? 20,
+    parse: (record) => parseRecord(Alert, record.value),
+    handle: async (items, ctx) => {
+      const unique = dedupe(items);
+      for (const sink of options.sinks) {
+        const failures = await sink.deliver(unique.map((i) => i.value), ctx.signal);
+        const failed = new Map(failures.map((f) => [f.alert.id, f.reason]));
+        for (const item of unique) {
+          const reason = failed.get(item.value.id);
+          if (reason === undefined) {
+            counters.delivered++;
+            options.onDelivered?.(item.value, sink.name);
+          } else {
+            counters.failed++;
+            ctx.deadLetter(item.record, reason, { sink: sink.name });
+            options.onFailure?.(item.value, sink.name, reason);
+          }
+        }
+      }
+    },
+  });
+  return { processor, counters };
+}
+
+/** Drops repeated alert ids within a batch (a replayed dead letter next to its original, say). */
+function dedupe(items: Item<Alert>[]): Item<Alert>[] {
+  const seen = new Set<string>();
+  return items.filter((i) => (seen.has(i.value.id) ? false : (seen.add(i.value.id), true)));
+}

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BIN = resolve(import.meta.dirname, '../../bin/ytwatch.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A scratch folder (working directory and data folder of one CLI run), removed by `cleanup`. */
+export function scratch(prefix = 'ytwatch-test-'): { dir: string; dataDir: string; cleanup: () => void; writeConfig: (cfg: unknown) => string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    dataDir: join(dir, 'data'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    writeConfig: (cfg) => {
+      const path = join(dir, 'ytwatch.config.json');
+      writeFileSync(path, JSON.stringify(cfg));
+      return path;
+    },
+  };
+}
+
+/** The CLI's environment: nothing of the developer's (no real keys), only what the test gives. */
+export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, YTWATCH_LOG_LEVEL: 'warn', ...env };
+}
+
+export function startCli(args: string[], env: Record<string, string | undefined>, cwd: string): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { env: cliEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs the real CLI to completion (killing it after `timeoutMs`). */
+export function runCli(args: string[], env: Record<string, string | undefined>, cwd: string, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = startCli(args, env, cwd);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Resolves with the output so far once `pattern` appears on the child's stdout. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.stdout!.off('data', onData);
+      reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; got:\n${out}`));
+    }, timeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolvePromise(out);
+      }
+    };
+    child.stdout!.on('data', onData);
+  });
+}
