@@ -104,7 +104,8 @@ export class YouTubeClient {
     const body = e.response?.data as { error?: { message?: string; status?: string; errors?: Array<{ reason?: string; domain?: string }> } } | undefined;
     const apiErr = typeof body === 'object' && body !== null ? body.error : undefined;
     if (!status || !apiErr) {
-      const what = status ? `HTTP ${status} without a YouTube error body` : this.redact(e.message ?? String(err));
+      const raw = e.message ?? String(err);
+      const what = status ? `HTTP ${status} without a YouTube error body` : this.redact(/reason: (.*)$/s.exec(raw)?.[1] ?? raw);
       if (e.name === 'AbortError' && !/timeout/i.test(e.message ?? '')) return err as Error;
       return new YouTubeHttpError(`YouTube ${method} failed: ${what}`, {
         cause: err,

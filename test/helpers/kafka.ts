@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+
+/** `scripts/kafka-up.sh`: starts the single-node KRaft broker from Apache Kafka's jars (cached). */
+export const KAFKA_UP = resolve(import.meta.dirname, '../../scripts/kafka-up.sh');
+
+/**
+ * First run resolves ~55 MB of jars with Maven (about 25 s here) before the broker starts (about 3 s);
+ * the script itself gives the broker 90 s. Generous, so a slow registry fails with the script's own
+ * message rather than with this timeout.
+ */
+const UP_TIMEOUT_MS = 600_000;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+let pending: Promise<string> | undefined;
+
+/**
+ * Returns the bootstrap address of a running broker (`KAFKA_BROKERS`, default `127.0.0.1:9092`),
+ * starting the local one with `scripts/kafka-up.sh` when nothing listens there, so `npm test`
+ * provisions Kafka by itself. The broker is left running for later tests and runs
+ * (`scripts/kafka-down.sh` stops it).
+ *
+ * Throws when the broker cannot be reached or started: Kafka tests must fail, never skip, in CI.
+ * Concurrent callers in one process share one attempt; callers in parallel test processes are
+ * serialised by the script's lock file.
+ */
+export function ensureKafka(): Promise<string> {
+  pending ??= provision().catch((err: unknown) => {
+    pending = undefined;
+    throw err;
+  });
+  return pending;
+}
+
+async function provision(): Promise<string> {
+  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  const { host, port } = firstBroker(brokers);
+  if (await accepts(host, port)) return brokers;
+
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`Kafka: nothing accepts connections at ${host}:${port} (KAFKA_BROKERS=${brokers}); ` +
+      'start that broker, or unset KAFKA_BROKERS to use the local one from scripts/kafka-up.sh');
+  }
+  const env = { ...process.env, KAFKA_HOST: host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''), KAFKA_PORT: String(port) };
+  const { code, output } = await run(KAFKA_UP, env);
+  if (code !== 0) {
+    throw new Error(`Kafka: scripts/kafka-up.sh failed (${code}); it needs Java 17+ and, on its first run, ` +
+      `Maven with access to Maven Central. Its output:\n${tail(output, 60)}`);
+  }
+  if (!(await accepts(host, port))) {
+    throw new Error(`Kafka: scripts/kafka-up.sh succeeded but ${host}:${port} refuses connections. Its output:\n${tail(output, 20)}`);
+  }
+  return brokers;
+}
+
+/**
+ * A fresh, valid prefix for one test's topics, group ids and transactional ids, so tests never see
+ * each other's data on the shared broker: `t-<name>-<time><random>`, lower-case `[a-z0-9-]` only
+ * (Kafka allows `[a-zA-Z0-9._-]`, and warns when `.` and `_` collide in metric names).
+ */
+export function uniquePrefix(name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'test';
+  return `t-${slug}-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+function firstBroker(brokers: string): { host: string; port: number } {
+  const first = brokers.split(',')[0]!.trim().replace(/^[a-z]+:\/\//i, '');
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(first);
+  if (!m) throw new Error(`Kafka: KAFKA_BROKERS must be host:port[,host:port...], got ${JSON.stringify(brokers)}`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+function accepts(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
+function run(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | string; output: string }> {
+  return new Promise((done) => {
+    execFile('bash', [script], { env, timeout: UP_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const output = `${stdout}${stderr}`;
+      if (!err) return done({ code: 0, output });
+      const code = typeof err.code === 'number' ? err.code : err.killed ? `killed after ${UP_TIMEOUT_MS} ms` : String(err.code ?? err.message);
+      done({ code, output: output || err.message });
+    });
+  });
+}
+
+function tail(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
