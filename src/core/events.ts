@@ -85,6 +85,8 @@ export const DeadLetter = z.object({
   offset: z.number().int(),
   key: z.string().nullable(),
   value: z.string().nullable(),
+  /** The original record's headers, if it had any. */
+  headers: z.record(z.string()).optional(),
   at: z.number().int(),
   sink: z.string().optional(),
 });

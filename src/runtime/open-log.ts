@@ -21,28 +21,43 @@ export function topicSpecs(names: Names, partitions: number): TopicSpec[] {
   }));
 }
 
+export interface CreateLogOptions {
+  /** Folder of the embedded log (`log.db`). */
+  dataDir: string;
+  /** Comma-separated bootstrap servers; when set the log is Apache Kafka. */
+  kafkaBrokers?: string;
+  /** Partitions of topics created without an explicit count. */
+  partitions?: number;
+  clientId?: string;
+}
+
 /**
- * Opens the configured event log and creates ytwatch's topics: embedded SQLite in the data folder by
- * default, Apache Kafka when `KAFKA_BROKERS` is set (its client is loaded only then).
+ * The configured event log, with no topics created: embedded SQLite in the data folder by default,
+ * Apache Kafka when `kafkaBrokers` is set (its client is loaded only then).
  */
-export async function openLog(options: OpenLogOptions): Promise<EventLog> {
-  let log: EventLog;
-  if (options.kafkaBrokers) {
-    let mod: { createKafkaLog: (o: { brokers: string[]; clientId: string; defaultPartitions?: number }) => Promise<EventLog> };
-    try {
-      // A variable specifier: the Kafka backend (and its native client) load only in Kafka mode.
-      const specifier = '../log/kafka/index.js';
-      mod = (await import(specifier)) as typeof mod;
-    } catch (err) {
-      throw new ConfigError(
-        `KAFKA_BROKERS is set but the Kafka client could not be loaded: ${(err as Error).message.split('\n')[0]}`,
-        'install it with `npm install @confluentinc/kafka-javascript` (CKJS_LINKING=dynamic), or unset KAFKA_BROKERS for the embedded log',
-      );
-    }
-    log = await mod.createKafkaLog({ brokers: options.kafkaBrokers.split(',').map((b) => b.trim()), clientId: 'ytwatch', defaultPartitions: options.partitions });
-  } else {
-    log = new SqliteLog({ path: join(options.dataDir, 'log.db'), defaultPartitions: options.partitions });
+export async function createEventLog(options: CreateLogOptions): Promise<EventLog> {
+  if (!options.kafkaBrokers) return new SqliteLog({ path: join(options.dataDir, 'log.db'), defaultPartitions: options.partitions });
+  let mod: { createKafkaLog: (o: { brokers: string[]; clientId: string; defaultPartitions?: number }) => Promise<EventLog> };
+  try {
+    // A variable specifier: the Kafka backend (and its native client) load only in Kafka mode.
+    const specifier = '../log/kafka/index.js';
+    mod = (await import(specifier)) as typeof mod;
+  } catch (err) {
+    throw new ConfigError(
+      `KAFKA_BROKERS is set but the Kafka client could not be loaded: ${(err as Error).message.split('\n')[0]}`,
+      'install it with `npm install @confluentinc/kafka-javascript` (CKJS_LINKING=dynamic), or unset KAFKA_BROKERS for the embedded log',
+    );
   }
+  return mod.createKafkaLog({
+    brokers: options.kafkaBrokers.split(',').map((b) => b.trim()),
+    clientId: options.clientId ?? 'ytwatch',
+    defaultPartitions: options.partitions,
+  });
+}
+
+/** Opens the configured event log and creates ytwatch's topics. */
+export async function openLog(options: OpenLogOptions): Promise<EventLog> {
+  const log = await createEventLog(options);
   await log.ensureTopics(topicSpecs(options.names, options.partitions));
   return log;
 }

@@ -12,7 +12,9 @@ import type { Target } from '../youtube/targets.js';
 import { autoInterval, FetchStage, type PollResult } from '../stages/fetch.js';
 import { createDetect } from '../stages/detect.js';
 import { createNotify, type NotifyCounters } from '../stages/notify.js';
-import type { Processor } from '../stream/processor.js';
+import { drain, type Processor } from '../stream/processor.js';
+
+export { drain };
 import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { openLog } from './open-log.js';
@@ -192,10 +194,3 @@ export class Pipeline {
   }
 }
 
-/** Steps a processor until nothing is left for its group. */
-export async function drain(processor: Processor<unknown>, signal: AbortSignal): Promise<void> {
-  for (;;) {
-    const n = await processor.step(signal, 200);
-    if (n === 0 && (await processor.lag()) === 0) return;
-  }
-}

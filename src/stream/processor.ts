@@ -126,6 +126,7 @@ export class Processor<V> {
       offset: record.offset,
       key: record.key,
       value: record.value,
+      ...(record.headers ? { headers: record.headers } : {}),
       at: this.clock(),
       ...extra,
     };
@@ -145,3 +146,11 @@ export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
 }
 
 
+
+/** Steps a processor until nothing is left for its group (used by `run --once` and tests). */
+export async function drain(processor: Processor<unknown>, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    const n = await processor.step(signal, 200);
+    if (n === 0 && (await processor.lag()) === 0) return;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * firstSeen / lastSeen per user, built only from ytwatch's public blocks: a `Processor` reading
+ * `input_topic`, a `KeyedStore` on a compacted changelog, dead letters for malformed events. It is
+ * the table of `CREATE TABLE output_topic AS SELECT userId, MIN(timestamp), MAX(timestamp) … GROUP BY
+ * userId`: every change of a user's summary is published to `output_topic`, keyed by userId.
+ * Exactly once between topics: outputs, state and offsets commit together, so a restart neither
+ * loses nor double-counts (min/max are idempotent besides).
+ */
+import { KeyedStore, Processor, parseRecord, type EventLog } from '../../src/index.js';
+import { UserEvent, type ActivitySummary } from './event.js';
+
+export interface ActivityTopics {
+  input: string;
+  output: string;
+  deadLetters: string;
+  state: string;
+}
+
+export function activityTopics(prefix = ''): ActivityTopics {
+  return {
+    input: `${prefix}input_topic`,
+    output: `${prefix}output_topic`,
+    deadLetters: `${prefix}user_activity_dead_letters`,
+    state: `${prefix}user_activity_state`,
+  };
+}
+
+/** Creates the topics (state co-partitioned with the input) and the aggregator. */
+export async function createAggregator(log: EventLog, topics: ActivityTopics, group: string, partitions = 3): Promise<Processor<UserEvent>> {
+  await log.ensureTopics([
+    { name: topics.input, partitions },
+    { name: topics.output, partitions },
+    { name: topics.deadLetters, partitions: 1 },
+    { name: topics.state, partitions, compacted: true },
+  ]);
+  const store = new KeyedStore<ActivitySummary>(log, topics.state);
+  return new Processor<UserEvent>({
+    log,
+    stage: 'user-activity',
+    group,
+    input: topics.input,
+    deadLetterTopic: topics.deadLetters,
+    stores: [store as KeyedStore<unknown>],
+    parse: (record) => parseRecord(UserEvent, record.value),
+    handle: (items, ctx) => {
+      for (const { record, value: ev } of items) {
+        if (record.key !== null && record.key !== ev.userId) {
+          ctx.deadLetter(record, `key ${record.key} does not match userId ${ev.userId}`);
+          continue;
+        }
+        const ts = ev.metadata.timestamp;
+        const cur = store.get(ev.userId);
+        const next: ActivitySummary = cur
+          ? { userId: ev.userId, firstSeen: Math.min(cur.firstSeen, ts), lastSeen: Math.max(cur.lastSeen, ts) }
+          : { userId: ev.userId, firstSeen: ts, lastSeen: ts };
+        if (cur && cur.firstSeen === next.firstSeen && cur.lastSeen === next.lastSeen) continue;
+        store.put(ev.userId, next);
+        ctx.emit({ topic: topics.output, key: ev.userId, value: JSON.stringify(next) });
+      }
+    },
+  });
+}
