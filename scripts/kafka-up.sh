@@ -44,6 +44,7 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # True when something accepts TCP connections on host:port (bash's /dev/tcp; no nc needed).
 port_open() {
+  # shellcheck disable=SC2016 # $0/$1 expand in the inner bash
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
 }
 
@@ -63,6 +64,8 @@ show_log_tail() {
     printf -- '--- last 40 lines of %s ---\n' "$log_file" >&2
     tail -n 40 "$log_file" >&2
     printf -- '---\n' >&2
+  else
+    printf -- '(the broker log %s is empty)\n' "$log_file" >&2
   fi
 }
 
@@ -164,10 +167,7 @@ while :; do
   fi
   if ((SECONDS >= deadline)); then
     show_log_tail
-    kill -TERM "$pid" 2>/dev/null || true
-    sleep 3
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$pid_file"
+    YTWATCH_KAFKA_HOME="$cache" YTWATCH_KAFKA_LOCKED=1 KAFKA_STOP_TIMEOUT=5 "$here/kafka-down.sh" >&2 || true
     die "broker not ready after ${timeout_s}s; stopped it (log: $log_file)"
   fi
   sleep 0.25

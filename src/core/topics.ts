@@ -8,6 +8,7 @@ export const TOPICS = {
   outbox: 'telegram_outbox',
   deadLetters: 'ytwatch_dead_letters',
   detectState: 'ytwatch_detect_state',
+  notifySent: 'ytwatch_notify_sent',
 } as const;
 
 export const GROUPS = {

@@ -16,8 +16,8 @@ export interface OpenLogOptions {
 export function topicSpecs(names: Names, partitions: number): TopicSpec[] {
   return (Object.keys(TOPICS) as Array<keyof typeof TOPICS>).map((t) => ({
     name: names.topic(t),
-    partitions,
-    compacted: t === 'detectState',
+    partitions: t === 'notifySent' ? 1 : partitions,
+    compacted: t === 'detectState' || t === 'notifySent',
   }));
 }
 

@@ -1,6 +1,9 @@
 import type { Alert } from '../core/events.js';
 
 /** One alert a sink could not deliver, and why (permanent error, or retries used up). */
+/** Records that these alerts reached the sink. */
+export type OnSent = (alerts: Alert[]) => Promise<void>;
+
 export interface Failure {
   alert: Alert;
   reason: string;
@@ -13,6 +16,10 @@ export interface Failure {
  */
 export interface Sink {
   readonly name: string;
-  deliver(alerts: Alert[], signal: AbortSignal): Promise<Failure[]>;
+  /**
+   * `onSent` must be awaited right after each successful send with the alerts that send carried,
+   * so a crash afterwards does not send them again.
+   */
+  deliver(alerts: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<Failure[]>;
   close?(): Promise<void>;
 }

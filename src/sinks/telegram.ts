@@ -4,7 +4,7 @@ import { YtwatchError } from '../core/errors.js';
 import { retry } from '../core/retry.js';
 import { sleep } from '../core/time.js';
 import { alertHtml, alertText, pack } from './format.js';
-import type { Failure, Sink } from './sink.js';
+import type { Failure, OnSent, Sink } from './sink.js';
 
 export const TELEGRAM_LIMIT = 4096;
 
@@ -73,7 +73,7 @@ export class TelegramSink implements Sink {
     });
   }
 
-  async deliver(alerts: Alert[], signal: AbortSignal): Promise<Failure[]> {
+  async deliver(alerts: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<Failure[]> {
     const failures: Failure[] = [];
     const messages = this.options.group === false
       ? alerts.map((a) => ({ items: [a], text: alertHtml(a) }))
@@ -90,7 +90,9 @@ export class TelegramSink implements Sink {
         const reason = err instanceof Error ? err.message : String(err);
         if (err instanceof TelegramApiError && err.code === 403) this.blocked = `chat ${this.options.chatId} refused the bot: ${err.description}`;
         failures.push(...m.items.map((alert) => ({ alert, reason })));
+        continue;
       }
+      await onSent?.(m.items);
     }
     return failures;
   }

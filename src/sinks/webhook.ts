@@ -2,7 +2,7 @@ import type { Alert } from '../core/events.js';
 import { YtwatchError } from '../core/errors.js';
 import { retry } from '../core/retry.js';
 import { alertText } from './format.js';
-import type { Failure, Sink } from './sink.js';
+import type { Failure, OnSent, Sink } from './sink.js';
 
 export interface WebhookSinkOptions {
   url: string;
@@ -32,7 +32,7 @@ export class WebhookSink implements Sink {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  async deliver(alerts: Alert[], signal: AbortSignal): Promise<Failure[]> {
+  async deliver(alerts: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<Failure[]> {
     const failures: Failure[] = [];
     for (const alert of alerts) {
       try {
@@ -45,7 +45,9 @@ export class WebhookSink implements Sink {
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         failures.push({ alert, reason: err instanceof Error ? err.message : String(err) });
+        continue;
       }
+      await onSent?.([alert]);
     }
     return failures;
   }

@@ -3,6 +3,7 @@ import { Alert, parseRecord } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { Processor, type Item } from '../stream/processor.js';
 import type { Sink } from '../sinks/sink.js';
+import { SentLedger } from './sent-ledger.js';
 
 export interface NotifyCounters {
   delivered: number;
@@ -23,12 +24,14 @@ export interface NotifyOptions {
  * The notify stage: reads `telegram_outbox`, hands each batch to every sink, dead-letters what a sink
  * gave up on (with the sink and the reason), and commits the batch only after that.
  *
- * Delivery: at least once toward Telegram and webhooks. A crash after a message was sent and before
- * its batch was committed sends that batch again on restart (the crash window is one batch); alert
- * ids are deterministic, and the webhook carries them as `Idempotency-Key`.
+ * Delivery: at least once toward Telegram and webhooks, with an idempotency key per alert (its
+ * deterministic id). Each successful send is recorded at once in a sent ledger; after a crash the
+ * alerts it holds are not sent again, so a duplicate needs a crash between a send's answer and its
+ * record: at most one message per crash. The webhook also carries the id as `Idempotency-Key`.
  */
 export function createNotify(options: NotifyOptions): { processor: Processor<Alert>; counters: NotifyCounters } {
   const counters: NotifyCounters = { delivered: 0, failed: 0 };
+  const ledger = new SentLedger(options.log, options.names.topic('notifySent'));
   const processor = new Processor<Alert>({
     log: options.log,
     stage: 'notify',
@@ -37,10 +40,12 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
     deadLetterTopic: options.names.topic('deadLetters'),
     maxBatch: options.maxBatch ?? 20,
     parse: (record) => parseRecord(Alert, record.value),
+    onAssign: () => ledger.restore(),
     handle: async (items, ctx) => {
       const unique = dedupe(items);
       for (const sink of options.sinks) {
-        const failures = await sink.deliver(unique.map((i) => i.value), ctx.signal);
+        const due = unique.filter((i) => !ledger.has(sink.name, i.value.id)).map((i) => i.value);
+        const failures = await sink.deliver(due, ctx.signal, (sent) => ledger.record(sink.name, sent.map((a) => a.id)));
         const failed = new Map(failures.map((f) => [f.alert.id, f.reason]));
         for (const item of unique) {
           const reason = failed.get(item.value.id);
@@ -54,6 +59,7 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
           }
         }
       }
+      for (const t of ledger.clear(options.sinks.map((s) => s.name), unique.map((i) => i.value.id))) ctx.emit(t);
     },
   });
   return { processor, counters };

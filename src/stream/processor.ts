@@ -27,6 +27,8 @@ export interface ProcessorOptions<V> {
   parse(record: LogRecord): Parsed<V>;
   /** Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. */
   handle(items: Item<V>[], ctx: ProcessContext): void | Promise<void>;
+  /** Called when partitions are assigned, after the stores were restored. */
+  onAssign?: (partitions: TopicPartition[]) => Promise<void> | void;
   /** State whose staged updates are committed with each batch; restored on assignment. */
   stores?: KeyedStore<unknown>[];
   maxBatch?: number;
@@ -56,6 +58,7 @@ export class Processor<V> {
       topics: [input],
       onAssign: async (parts: TopicPartition[]) => {
         for (const s of stores) await s.restore(parts.map((p) => p.partition));
+        await this.options.onAssign?.(parts);
       },
       onRevoke: (parts: TopicPartition[]) => {
         for (const s of stores) s.drop(parts.map((p) => p.partition));
