@@ -20,6 +20,8 @@ export const EnvSchema = z.object({
   YTWATCH_TOPIC_PREFIX: z.string().default('').describe('Prefix for every topic and consumer group, so deployments can share one log.'),
   YTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the diagnostics written to stderr.'),
   KAFKA_BROKERS: optionalString.describe('Comma-separated Kafka bootstrap servers. When set, the event log is Apache Kafka instead of embedded SQLite.'),
+  KAFKA_PARTITIONS: z.coerce.number().int().positive().default(6).describe('Partitions of the topics ytwatch creates on Kafka (the most workers one stage can use).'),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1).describe('Replication factor of the topics ytwatch creates on Kafka (3 on a production cluster).'),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

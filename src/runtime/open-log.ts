@@ -3,6 +3,7 @@ import type { EventLog, TopicSpec } from '../core/log.js';
 import { ConfigError } from '../core/errors.js';
 import { TOPICS, type Names } from '../core/topics.js';
 import { SqliteLog } from '../log/sqlite/sqlite-log.js';
+import type { Env, FileConfig } from '../config/schema.js';
 
 export interface OpenLogOptions {
   dataDir: string;
@@ -10,6 +11,14 @@ export interface OpenLogOptions {
   kafkaBrokers?: string;
   /** Partitions of the data topics. */
   partitions: number;
+  replicationFactor?: number;
+}
+
+/** The log settings of a deployment: Kafka's partitions and replication on Kafka, the config's otherwise. */
+export function logOptions(env: Env, config: FileConfig, names: Names): OpenLogOptions {
+  return env.KAFKA_BROKERS
+    ? { dataDir: env.YTWATCH_DATA_DIR, names, kafkaBrokers: env.KAFKA_BROKERS, partitions: env.KAFKA_PARTITIONS, replicationFactor: env.KAFKA_REPLICATION_FACTOR }
+    : { dataDir: env.YTWATCH_DATA_DIR, names, partitions: config.partitions };
 }
 
 /** Every topic ytwatch uses, with the state changelog co-partitioned with its input. */
@@ -28,6 +37,8 @@ export interface CreateLogOptions {
   kafkaBrokers?: string;
   /** Partitions of topics created without an explicit count. */
   partitions?: number;
+  /** Kafka only. Default 1. */
+  replicationFactor?: number;
   clientId?: string;
 }
 
@@ -37,7 +48,7 @@ export interface CreateLogOptions {
  */
 export async function createEventLog(options: CreateLogOptions): Promise<EventLog> {
   if (!options.kafkaBrokers) return new SqliteLog({ path: join(options.dataDir, 'log.db'), defaultPartitions: options.partitions });
-  let mod: { createKafkaLog: (o: { brokers: string[]; clientId: string; defaultPartitions?: number }) => Promise<EventLog> };
+  let mod: { createKafkaLog: (o: { brokers: string[]; clientId: string; defaultPartitions?: number; replicationFactor?: number }) => Promise<EventLog> };
   try {
     // A variable specifier: the Kafka backend (and its native client) load only in Kafka mode.
     const specifier = '../log/kafka/index.js';
@@ -52,6 +63,7 @@ export async function createEventLog(options: CreateLogOptions): Promise<EventLo
     brokers: options.kafkaBrokers.split(',').map((b) => b.trim()),
     clientId: options.clientId ?? 'ytwatch',
     defaultPartitions: options.partitions,
+    replicationFactor: options.replicationFactor,
   });
 }
 

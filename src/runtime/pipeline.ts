@@ -17,7 +17,7 @@ import { drain, type Processor } from '../stream/processor.js';
 export { drain };
 import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
-import { openLog } from './open-log.js';
+import { logOptions, openLog } from './open-log.js';
 
 export type StageName = 'fetch' | 'detect' | 'notify';
 
@@ -61,7 +61,7 @@ export class Pipeline {
       if (options.targets.length === 0) throw new YtwatchError('nothing to watch', { hint: 'pass --playlist, --channel or --video, or list them under "watch" in the config file' });
     }
     const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
-    const log = await openLog({ dataDir: env.YTWATCH_DATA_DIR, names, kafkaBrokers: env.KAFKA_BROKERS, partitions: config.partitions });
+    const log = await openLog(logOptions(env, config, names));
     const store = stages.includes('fetch') ? new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db')) : undefined;
     const p = new Pipeline(log, names, options, store);
     if (store) {

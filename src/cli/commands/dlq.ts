@@ -1,7 +1,7 @@
 import { DeadLetter, parseRecord } from '../../core/events.js';
 import { YtwatchError } from '../../core/errors.js';
 import { names as makeNames } from '../../core/topics.js';
-import { openLog } from '../../runtime/open-log.js';
+import { logOptions, openLog } from '../../runtime/open-log.js';
 import { loadContext } from '../context.js';
 import type { CliArgs } from '../args.js';
 import { drainDeadLetters, listDeadLetters } from '../../runtime/dead-letters.js';
@@ -12,7 +12,7 @@ export async function dlqCommand(args: CliArgs): Promise<number> {
   if (sub !== 'list' && sub !== 'replay') throw new YtwatchError(`unknown dlq command "${sub}"`, { hint: 'use `ytwatch dlq list` or `ytwatch dlq replay`' });
   const { env, config } = loadContext(args);
   const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
-  const log = await openLog({ dataDir: env.YTWATCH_DATA_DIR, names, kafkaBrokers: env.KAFKA_BROKERS, partitions: config.partitions });
+  const log = await openLog(logOptions(env, config, names));
   try {
     if (sub === 'list') {
       const letters = await listDeadLetters(log, names);
