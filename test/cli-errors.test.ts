@@ -124,11 +124,13 @@ describe('CLI errors', () => {
     assertOneLineError(res, /YouTube playlistItems\.list failed/, [yt.apiKey]);
   });
 
-  it('YouTube 5xx, truncated and non-JSON bodies are retried, then the poll succeeds', async () => {
-    const s = fresh({ youtube: { attempts: 4, baseDelayMs: 10 } });
+  it('YouTube 5xx, resets, timeouts, truncated and non-JSON bodies are retried, then the poll succeeds', async () => {
+    const s = fresh({ youtube: { attempts: 6, baseDelayMs: 10, timeoutMs: 500 } });
     yt.failNext(1, 'http503', 'playlistItems');
+    yt.failNext(1, 'reset', 'playlistItems');
     yt.failNext(1, 'truncated', 'videos');
     yt.failNext(1, 'nonjson', 'videos');
+    yt.failNext(1, 'timeout', 'videos');
     const res = await runCli(['run', '--playlist', 'PLerrors', '--once'], ytEnv(s), s.dir);
     assert.equal(res.code, 0, res.stderr);
   });

@@ -136,6 +136,25 @@ describe('notify stage with Telegram', () => {
     }
   });
 
+  it('splits alerts over 4096 characters into several messages and loses none', async () => {
+    const tg = await FakeTelegram.start();
+    try {
+      const sink = new TelegramSink({ token: tg.token, chatId: '42', apiRoot: tg.url, paceMs: 0 });
+      const alerts: Alert[] = Array.from({ length: 60 }, (_, i) => ({
+        v: 1, id: `long-${i}`, videoId: 'fffffffffff', title: `${i} ${'Tom & Jerry <3 '.repeat(6)}`, kind: 'change', metric: 'comments', previous: i, current: i + 1, rules: ['any'], at: 0,
+      }));
+      const sent: string[] = [];
+      assert.deepEqual(await sink.deliver(alerts, signal, async (a) => void sent.push(...a.map((x) => x.id))), []);
+      assert.ok(tg.messages.length > 1, `${tg.messages.length} messages`);
+      assert.ok(tg.messages.every((m) => m.parsedText.length <= 4096 && m.text.length <= 4096));
+      const text = tg.messages.map((m) => m.parsedText).join('\n\n');
+      for (let i = 0; i < 60; i++) assert.ok(text.includes(`Comments changed: ${i} → ${i + 1}`), `alert ${i} delivered`);
+      assert.deepEqual(sent, alerts.map((a) => a.id));
+    } finally {
+      await tg.close();
+    }
+  });
+
   it('retries 5xx with back-off and honours retry_after exactly', async () => {
     const tg = await FakeTelegram.start();
     try {
