@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS compacted (
   ts INTEGER NOT NULL,
   PRIMARY KEY (topic, partition, key)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS compacted_by_offset ON compacted (topic, partition, offset);
+
 CREATE TABLE IF NOT EXISTS group_offsets (
   grp TEXT NOT NULL,
   topic TEXT NOT NULL,

@@ -29,6 +29,9 @@ interface TopicInfo {
   compacted: boolean;
 }
 
+/** Rows per multi-row INSERT (7 parameters each, well under SQLite's 32766). */
+const INSERT_CHUNK = 200;
+
 type Row = { partition: number; offset: number; key: string | null; value: string | null; headers: string | null; ts: number };
 
 /**
@@ -45,12 +48,15 @@ export class SqliteLog implements EventLog {
   private readonly defaultPartitions: number;
   private readonly clock: () => number;
   private readonly stmt;
+  private readonly inserts = new Map<string, Database.Statement>();
 
   constructor(options: SqliteLogOptions) {
     mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('wal_autocheckpoint = 20000');
+
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.defaultPartitions = options.defaultPartitions ?? 1;
@@ -64,11 +70,6 @@ export class SqliteLog implements EventLog {
       nextOffset: db.prepare<[string, number], { next_offset: number }>('SELECT next_offset FROM partitions WHERE topic = ? AND partition = ?'),
       bump: db.prepare('UPDATE partitions SET next_offset = ? WHERE topic = ? AND partition = ?'),
       ends: db.prepare<[string], { partition: number; next_offset: number }>('SELECT partition, next_offset FROM partitions WHERE topic = ?'),
-      insert: db.prepare('INSERT INTO records (topic, partition, offset, key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      upsert: db.prepare(
-        'INSERT INTO compacted (topic, partition, key, offset, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (topic, partition, key) DO UPDATE SET offset = excluded.offset, value = excluded.value, headers = excluded.headers, ts = excluded.ts',
-      ),
       tombstone: db.prepare('DELETE FROM compacted WHERE topic = ? AND partition = ? AND key = ?'),
       read: db.prepare<[string, number, number, number], Row>(
         'SELECT partition, offset, key, value, headers, ts FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
@@ -106,6 +107,8 @@ export class SqliteLog implements EventLog {
   private appendAll(records: ProduceRecord[]): Set<string> {
     const now = this.clock();
     const next = new Map<string, number>();
+    const rows: unknown[] = [];
+    const upserts: unknown[] = [];
     for (const r of records) {
       const info = this.info(r.topic);
       const partition = partitionFor(r.key, info.partitions);
@@ -115,13 +118,21 @@ export class SqliteLog implements EventLog {
       const headers = r.headers ? JSON.stringify(r.headers) : null;
       if (info.compacted) {
         if (r.key === null) throw new LogError(`compacted topic ${r.topic} needs keyed records`, false);
-        if (r.value === null) this.stmt.tombstone.run(r.topic, partition, r.key);
-        else this.stmt.upsert.run(r.topic, partition, r.key, offset, r.value, headers, now);
+        if (r.value === null) {
+          if (upserts.length > 0) this.insertRows('compacted', upserts.splice(0));
+          this.stmt.tombstone.run(r.topic, partition, r.key);
+        } else {
+          upserts.push(r.topic, partition, r.key, offset, r.value, headers, now);
+          if (upserts.length === INSERT_CHUNK * 7) this.insertRows('compacted', upserts.splice(0));
+        }
       } else {
-        this.stmt.insert.run(r.topic, partition, offset, r.key, r.value, headers, now);
+        rows.push(r.topic, partition, offset, r.key, r.value, headers, now);
+        if (rows.length === INSERT_CHUNK * 7) this.insertRows('records', rows.splice(0));
       }
       next.set(id, offset + 1);
     }
+    if (rows.length > 0) this.insertRows('records', rows);
+    if (upserts.length > 0) this.insertRows('compacted', upserts);
     const topics = new Set<string>();
     for (const [id, offset] of next) {
       const [topic, partition] = id.split('\u0000') as [string, string];
@@ -130,6 +141,29 @@ export class SqliteLog implements EventLog {
     }
     return topics;
   }
+
+  /**
+   * Multi-row INSERT (an upsert for compacted topics; rows apply in order, so a later value of a key
+   * wins): one statement per chunk costs far less than a statement per row.
+   */
+  private insertRows(table: 'records' | 'compacted', rows: unknown[]): void {
+    const n = rows.length / 7;
+    const id = `${table}:${n}`;
+    let stmt = this.inserts.get(id);
+    if (!stmt) {
+      const tuples = Array(n).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ');
+      stmt = this.db.prepare(
+        table === 'records'
+          ? `INSERT INTO records (topic, partition, offset, key, value, headers, ts) VALUES ${tuples}`
+          : `INSERT INTO compacted (topic, partition, key, offset, value, headers, ts) VALUES ${tuples} ` +
+              'ON CONFLICT (topic, partition, key) DO UPDATE SET offset = excluded.offset, value = excluded.value, headers = excluded.headers, ts = excluded.ts',
+      );
+      if (n === INSERT_CHUNK || this.inserts.size < 128) this.inserts.set(id, stmt);
+    }
+    stmt.run(...rows);
+  }
+
+
 
   /** Appends `produce` and stores `offsets` for `group` in one SQLite transaction. */
   commitTransaction(group: string, produce: ProduceRecord[], offsets: PartitionOffset[]): void {

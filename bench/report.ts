@@ -1,0 +1,54 @@
+/** Renders bench/results.json as BENCHMARKS.md: figures beside the issue's targets. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const ok = (pass: boolean) => (pass ? '✅' : '❌');
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function renderMarkdown(r: any): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push('# Benchmarks', '');
+  lines.push(`Measured by \`npm run bench${m.quick ? ' -- --quick' : ''}\` on ${m.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB, Node ${m.node}. Everything runs on loopback against the project's fakes and a single-node Apache Kafka started from its own jars; figures are medians of ${m.quick ? 1 : 3} runs unless noted. Total ${r.seconds} s.`, '');
+
+  lines.push('## Quota (units per poll, measured at the YouTube fake)', '');
+  lines.push('| videos | source | ytwatch | limit 2·⌈N/50⌉ | seeds N+⌈N/5⌉ | seeds ÷ ytwatch | first poll (incl. channel look-up) | shortest interval on 10,000 units/day |');
+  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const q of r.quota) {
+    lines.push(`| ${n(q.videos)} | ${q.source} | ${q.unitsPerPoll} ${ok(q.unitsPerPoll <= q.limit)} | ${q.limit} | ${n(q.seedsUnits)} | ${q.seedsOverYtwatch}× | ${q.firstPollUnits} | ${n(q.shortestIntervalSec)} s |`);
+  }
+  lines.push('');
+
+  const e = r.embedded;
+  const k = r.kafka.detect;
+  lines.push('## Throughput', '');
+  lines.push('| what | embedded (SQLite) | Kafka | target |');
+  lines.push('| --- | ---: | ---: | --- |');
+  lines.push(`| snapshots appended (fetch output), /s | ${n(e.detect.appendPerSec)} | ${n(k.appendPerSec)} | — |`);
+  lines.push(`| detect, snapshots/s (${n(e.detect.snapshots)} snapshots) | ${n(e.detect.detectPerSec)} ${ok(e.detect.detectPerSec >= 50_000)} | ${n(k.detectPerSec)} | embedded ≥ 50,000 |`);
+  lines.push(`| fetch-output → detect → outbox, snapshots/s | ${n(e.detect.endToEndPerSec)} | ${n(k.endToEndPerSec)} | — |`);
+  lines.push(`| Kafka ConsumerPerformance on the same topic, records/s | — | ${n(k.consumerPerformance.nMsgSec)} (fetch phase ${n(k.consumerPerformance.fetchNMsgSec)}) | — |`);
+  lines.push(`| detect ÷ raw consume rate | — | ${k.detectOverRaw} ${ok(k.detectOverRaw >= 0.3)} | ≥ 0.3 |`);
+  lines.push(`| notify → Telegram fake, default (alerts grouped per chat: ${n(e.notifyGrouped.alerts)} alerts in ${n(e.notifyGrouped.messages)} messages), alerts/s | ${n(e.notifyGrouped.alertsPerSec)} ${ok(e.notifyGrouped.alertsPerSec >= 2000)} | — | ≥ 2,000 |`);
+  lines.push(`| notify, \`groupAlerts: false\` (one message per alert, one chat: one request in flight), alerts/s | ${n(e.notify.alertsPerSec)} | — | — |`);
+  lines.push(`| peak RSS tracking ${n(e.rss.videos)} videos | ${n(e.rss.peakRssMb)} MB ${ok(e.rss.peakRssMb <= 300)} | — | ≤ 300 MB |`);
+  lines.push('');
+
+  const le = r.latency.embedded;
+  const lk = r.latency.kafka;
+  lines.push('## Latency: snapshot appended → `sendMessage` received at the fake (pacing off)', '');
+  lines.push('| mode | samples | p50 | p99 | target p99 |');
+  lines.push('| --- | ---: | ---: | ---: | --- |');
+  lines.push(`| embedded | ${le.samples} | ${le.p50Ms} ms | ${le.p99Ms} ms ${ok(le.p99Ms <= 100)} | ≤ 100 ms |`);
+  lines.push(`| Kafka | ${lk.samples} | ${lk.p50Ms} ms | ${lk.p99Ms} ms ${ok(lk.p99Ms <= 250)} | ≤ 250 ms |`);
+  lines.push('');
+
+  const h = r.history;
+  lines.push('## History query', '');
+  lines.push('| store | points stored | query | median | p99 | target |');
+  lines.push('| --- | ---: | --- | ---: | ---: | --- |');
+  for (const row of h.rows) {
+    lines.push(`| ${row.store} | ${n(row.points)} | ${row.query} | ${row.medianMs} ms ${ok(row.medianMs < 50)} | ${row.p99Ms} ms | < 50 ms |`);
+  }
+  lines.push('');
+  return `${lines.join('\n')}\n`;
+}
