@@ -12,3 +12,4 @@ export { SqliteLog, type SqliteLogOptions } from './log/sqlite/sqlite-log.js';
 export { createEventLog, type CreateLogOptions } from './runtime/open-log.js';
 export { Processor, nextOffsets, drain, type ProcessorOptions, type ProcessContext, type Item, type Parsed } from './stream/processor.js';
 export { KeyedStore } from './stream/state.js';
+export { readPartition, readTopic } from './stream/read.js';

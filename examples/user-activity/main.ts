@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DeadLetter, createEventLog, drain, parseRecord, type EventLog, type LogRecord, type ProduceRecord } from '../../src/index.js';
+import { DeadLetter, createEventLog, drain, parseRecord, readTopic, type EventLog, type LogRecord, type ProduceRecord } from '../../src/index.js';
 import { activityTopics, createAggregator } from './aggregator.js';
 import { sampleEvents } from './event.js';
 
@@ -32,18 +32,8 @@ function recordsFromFile(path: string, topic: string): ProduceRecord[] {
 }
 
 async function readSince(log: EventLog, topic: string, since: Map<number, number>): Promise<LogRecord[]> {
-  const out: LogRecord[] = [];
-  const ends = await log.endOffsets(topic);
-  for (const [p, end] of ends) {
-    let from = since.get(p) ?? 0;
-    while (from < end) {
-      const batch = (await log.read(topic, p, from, 1000)).filter((r) => r.offset < end);
-      if (batch.length === 0) break;
-      out.push(...batch);
-      from = batch[batch.length - 1]!.offset + 1;
-    }
-  }
-  return out.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset);
+  const records = await readTopic(log, topic, since);
+  return records.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset);
 }
 
 async function main(): Promise<number> {

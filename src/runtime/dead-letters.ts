@@ -2,6 +2,7 @@ import type { EventLog, LogRecord, ProduceRecord } from '../core/log.js';
 import { DeadLetter, parseRecord } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { nextOffsets } from '../stream/processor.js';
+import { readTopic } from '../stream/read.js';
 
 const REPLAY_GROUP = 'ytwatch-dlq-replay';
 
@@ -9,17 +10,7 @@ const REPLAY_GROUP = 'ytwatch-dlq-replay';
 export async function listDeadLetters(log: EventLog, names: Names): Promise<Array<{ record: LogRecord; replayed: boolean }>> {
   const topic = names.topic('deadLetters');
   const committed = await log.committedOffsets(names.prefix + REPLAY_GROUP, topic);
-  const ends = await log.endOffsets(topic);
-  const out: Array<{ record: LogRecord; replayed: boolean }> = [];
-  for (const [partition, end] of ends) {
-    let from = 0;
-    while (from < end) {
-      const batch = await log.read(topic, partition, from, 1000);
-      if (batch.length === 0) break;
-      for (const record of batch) out.push({ record, replayed: record.offset < (committed.get(partition) ?? 0) });
-      from = batch[batch.length - 1]!.offset + 1;
-    }
-  }
+  const out = (await readTopic(log, topic)).map((record) => ({ record, replayed: record.offset < (committed.get(record.partition) ?? 0) }));
   return out.sort((a, b) => a.record.timestamp - b.record.timestamp);
 }
 

@@ -1,4 +1,5 @@
 import type { EventLog } from '../core/log.js';
+import { readTopic } from '../stream/read.js';
 
 /**
  * Which alerts already reached which sink while their batch is not yet committed: a compacted topic
@@ -18,19 +19,10 @@ export class SentLedger {
   /** Loads every record (all partitions: the ledger is shared by every notify worker). */
   async restore(): Promise<void> {
     this.sent.clear();
-    const ends = await this.log.endOffsets(this.topic);
-    for (const [p, end] of ends) {
-      let from = 0;
-      while (from < end) {
-        const batch = await this.log.read(this.topic, p, from, 5000);
-        if (batch.length === 0) break;
-        for (const r of batch) {
-          if (r.offset >= end || r.key === null) continue;
-          if (r.value === null) this.sent.delete(r.key);
-          else this.sent.add(r.key);
-        }
-        from = batch[batch.length - 1]!.offset + 1;
-      }
+    for (const r of await readTopic(this.log, this.topic)) {
+      if (r.key === null) continue;
+      if (r.value === null) this.sent.delete(r.key);
+      else this.sent.add(r.key);
     }
   }
 

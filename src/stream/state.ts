@@ -1,5 +1,6 @@
 import type { EventLog, ProduceRecord } from '../core/log.js';
 import { partitionFor } from '../core/partition.js';
+import { readPartition } from './read.js';
 
 /**
  * A keyed state store backed by a compacted changelog topic (the Kafka Streams pattern). The map
@@ -23,20 +24,14 @@ export class KeyedStore<V> {
     this.partitions = await this.log.partitionCount(this.topic);
     this.drop(partitions);
     let loaded = 0;
-    const ends = await this.log.endOffsets(this.topic);
     for (const p of partitions) {
-      const end = ends.get(p) ?? 0;
-      let from = 0;
-      while (from < end) {
-        const batch = await this.log.read(this.topic, p, from, 5000);
-        if (batch.length === 0) break;
-        for (const r of batch) {
-          if (r.offset >= end || r.key === null) continue;
+      for await (const page of readPartition(this.log, this.topic, p)) {
+        for (const r of page) {
+          if (r.key === null) continue;
           if (r.value === null) this.data.delete(r.key);
           else this.data.set(r.key, { value: JSON.parse(r.value) as V, partition: p });
         }
-        loaded += batch.length;
-        from = batch[batch.length - 1]!.offset + 1;
+        loaded += page.length;
       }
     }
     return loaded;
