@@ -181,3 +181,20 @@ describe('CLI errors', () => {
     assert.match(res.stdout, /✓ Telegram: bot @\w+ can reach chat/);
   });
 });
+
+describe('.env file', () => {
+  it('fills what the environment lacks', async () => {
+    const yt = await FakeYouTube.start({ apiKey: 'from-dotenv-key' });
+    const s = scratch();
+    try {
+      await import('node:fs').then((fs) => fs.writeFileSync(`${s.dir}/.env`, `YOUTUBE_API_KEY=from-dotenv-key\nYOUTUBE_API_ROOT=${yt.url}\n`));
+      const res = await runCli(['doctor'], { YTWATCH_DATA_DIR: s.dataDir }, s.dir);
+      assert.match(res.stdout, /✓ YouTube API key/);
+      assert.match(res.stdout, /✗ Telegram: TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID not set/);
+      assert.equal(res.code, 1);
+    } finally {
+      await yt.close();
+      s.cleanup();
+    }
+  });
+});
