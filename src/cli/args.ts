@@ -6,6 +6,7 @@ export const USAGE = `ytwatch — watch YouTube videos and get alerts when their
 Usage:
   ytwatch demo                       simulated YouTube, alerts on the console; no keys, no network
   ytwatch run [targets] [--once]     poll, detect and notify in one process (until Ctrl-C)
+  ytwatch serve [--port N]           REST API, live dashboard and history store (no polling)
   ytwatch fetch|detect|notify        run one stage as a worker (scale out on Kafka)
   ytwatch doctor                     check the API key, bot token and chat
   ytwatch dlq list | replay          show or re-queue dead letters
@@ -17,6 +18,8 @@ Options:
   --once              poll once, deliver everything, exit (non-zero if anything was not delivered)
   --interval V        auto (default: shortest that fits the daily quota budget), 90, 30s, 5m, 1h
   --config FILE       config file (default ./ytwatch.config.json when present)
+  --port N            serve the API and dashboard on this port (serve: default 8080; run: only with --port)
+  --host ADDR         address to listen on (default 127.0.0.1)
   --help, --version
 
 Environment: YOUTUBE_API_KEY, TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID, YTWATCH_DATA_DIR, …
@@ -31,6 +34,9 @@ export interface CliArgs {
   once: boolean;
   interval?: string;
   config?: string;
+  /** `--port`: 0–65535. */
+  port?: number;
+  host?: string;
   help: boolean;
   version: boolean;
 }
@@ -49,6 +55,8 @@ export function parseCli(argv: string[]): CliArgs {
         once: { type: 'boolean', default: false },
         interval: { type: 'string' },
         config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -66,7 +74,16 @@ export function parseCli(argv: string[]): CliArgs {
     once: values.once ?? false,
     interval: values.interval,
     config: values.config,
+    port: parsePort(values.port),
+    host: values.host,
     help: values.help ?? false,
     version: values.version ?? false,
   };
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new ConfigError(`bad --port ${JSON.stringify(value)}`, 'use a port number from 1 to 65535 (0 picks a free one)');
+  return n;
 }

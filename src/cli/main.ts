@@ -5,6 +5,7 @@ import { runCommand } from './commands/run.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { dlqCommand } from './commands/dlq.js';
+import { serveCommand } from './commands/serve.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -41,6 +42,9 @@ export async function main(argv: string[]): Promise<void> {
         break;
       case 'dlq':
         code = await dlqCommand(args);
+        break;
+      case 'serve':
+        code = await serveCommand(args);
         break;
       default:
         throw new YtwatchError(`unknown command "${args.command}"`, { hint: 'see `ytwatch --help`' });

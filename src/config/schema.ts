@@ -22,6 +22,7 @@ export const EnvSchema = z.object({
   KAFKA_BROKERS: optionalString.describe('Comma-separated Kafka bootstrap servers. When set, the event log is Apache Kafka instead of embedded SQLite.'),
   KAFKA_PARTITIONS: z.coerce.number().int().positive().default(6).describe('Partitions of the topics ytwatch creates on Kafka (the most workers one stage can use).'),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1).describe('Replication factor of the topics ytwatch creates on Kafka (3 on a production cluster).'),
+  DATABASE_URL: optionalString.describe('PostgreSQL URL (`postgres://user:password@host:5432/db`) for the history store behind the API and dashboard. Default: SQLite `history.db` in the data folder. Never logged.'),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -87,6 +88,20 @@ export const FileConfigSchema = z
       .strict()
       .default({}),
     partitions: Count.default(1).describe('Partitions of new topics on the embedded log (Kafka: see the Kafka section).'),
+    history: z
+      .object({
+        retentionDays: z.number().nonnegative().default(90).describe('Days of snapshots, changes and alerts the history store keeps; older rows are pruned every hour. 0 keeps everything.'),
+      })
+      .strict()
+      .default({})
+      .describe('The history store behind the API and dashboard (`serve`, `run --port`).'),
+    api: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1').describe('Address the API and dashboard listen on (`--host`). Use `0.0.0.0` to serve other machines.'),
+        port: z.number().int().min(0).max(65535).default(8080).describe('Port of `ytwatch serve` (`--port`); `run` serves only when given `--port`.'),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -1,14 +1,20 @@
 import type { CliArgs } from '../args.js';
 import { loadContext, shutdownSignals } from '../context.js';
+import { apiOptions } from './serve.js';
 import { Pipeline, type StageName } from '../../runtime/pipeline.js';
 import { buildSinks } from '../../runtime/sinks.js';
+import { HistoryApi, runTogether } from '../../api/service.js';
 
-/** `ytwatch run` (all stages) and the single-stage workers; `--once` polls once and drains. */
+/**
+ * `ytwatch run` (all stages) and the single-stage workers; `--once` polls once and drains. With
+ * `--port` (and without `--once`) the process also runs the history stage and serves the API.
+ */
 export async function runCommand(args: CliArgs, stages: StageName[]): Promise<number> {
   const ctx = loadContext(args);
   const sinks = stages.includes('notify') ? buildSinks(ctx.env, ctx.config, ctx.logger) : [];
   const pipeline = await Pipeline.open({ ...ctx, sinks, stages, interval: args.interval });
   const signals = shutdownSignals();
+  let api: HistoryApi | undefined;
   try {
     if (args.once) {
       const res = await pipeline.once(signals.abort);
@@ -18,11 +24,18 @@ export async function runCommand(args: CliArgs, stages: StageName[]): Promise<nu
       }
       return 0;
     }
+    if (args.port !== undefined) {
+      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), log: pipeline.log, names: pipeline.names });
+      process.stdout.write(`ytwatch: dashboard ${api.url}/ · API docs ${api.url}/docs\n`);
+    }
     ctx.logger.info({ stages, log: pipeline.log.kind, targets: ctx.targets.length }, 'ytwatch running; Ctrl-C to stop');
-    await pipeline.run(signals.stop, signals.abort);
+    const loops = [(stop: AbortSignal, abort: AbortSignal) => pipeline.run(stop, abort)];
+    if (api) loops.push(api.run.bind(api));
+    await runTogether(signals.stop, signals.abort, loops);
     return 0;
   } finally {
     signals.dispose();
+    await api?.close();
     await pipeline.close();
   }
 }

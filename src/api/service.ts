@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { EventLog } from '../core/log.js';
+import type { Names } from '../core/topics.js';
+import { openHistoryDb } from '../history/db.js';
+import { HistoryService } from '../history/service.js';
+import { HistoryStore } from '../history/store.js';
+import { FeedHub } from './live.js';
+import { buildApi, listen } from './server.js';
+
+export interface HistoryApiOptions {
+  log: EventLog;
+  names: Names;
+  logger: Logger;
+  dataDir: string;
+  /** PostgreSQL instead of SQLite for the history store. */
+  databaseUrl?: string;
+  retentionDays: number;
+  host: string;
+  port: number;
+}
+
+/**
+ * The history stage and the HTTP API in one process (what `ytwatch serve` and `ytwatch run --port`
+ * run): the stage fills the store and feeds `/events`; the API reads the store.
+ */
+export class HistoryApi {
+  private constructor(
+    readonly url: string,
+    readonly app: FastifyInstance,
+    readonly history: HistoryService,
+    readonly store: HistoryStore,
+  ) {}
+
+  /** Opens the store (applying migrations), starts listening, then joins the history groups. */
+  static async start(options: HistoryApiOptions): Promise<HistoryApi> {
+    const { log, names, logger } = options;
+    const store = new HistoryStore(await openHistoryDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
+    const hub = new FeedHub();
+    const history = new HistoryService({ log, names, store, logger, retentionDays: options.retentionDays, onFeed: (e) => hub.publish(e) });
+    let app: FastifyInstance | undefined;
+    try {
+      app = await buildApi({ store, log, names, hub, logger, counters: history.counters });
+      const url = await listen(app, options.host, options.port);
+      await history.start();
+      logger.info({ url, store: store.where, log: log.kind }, 'api listening');
+      return new HistoryApi(url, app, history, store);
+    } catch (err) {
+      await app?.close().catch(() => {});
+      await history.close();
+      await store.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Runs the history stage until `stop`; the server answers meanwhile. */
+  run(stop: AbortSignal, abort: AbortSignal): Promise<void> {
+    return this.history.run(stop, abort);
+  }
+
+  /** Ends live streams, stops listening, leaves the groups and closes the store (not the log). */
+  async close(): Promise<void> {
+    await this.app.close().catch(() => {});
+    await this.history.close();
+    await this.store.close().catch(() => {});
+  }
+}
+
+/**
+ * Runs loops side by side until `stop`; when one fails, the others are stopped too and the first
+ * failure is rethrown once all have returned.
+ */
+export async function runTogether(stop: AbortSignal, abort: AbortSignal, loops: Array<(stop: AbortSignal, abort: AbortSignal) => Promise<void>>): Promise<void> {
+  const failed = new AbortController();
+  const halt = AbortSignal.any([stop, failed.signal]);
+  const results = await Promise.allSettled(
+    loops.map((loop) =>
+      loop(halt, abort).catch((err: unknown) => {
+        failed.abort(err);
+        throw err;
+      }),
+    ),
+  );
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+}

@@ -1,0 +1,70 @@
+/**
+ * The API and dashboard tests' world: the real pipeline (fetch → embedded log → detect) polling the
+ * YouTube fake, the history stage on the same log filling a SQLite history store, and the API on top.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { EnvSchema, FileConfigSchema } from '../src/config/schema.js';
+import { FakeYouTube, type FakeVideo } from '../src/fakes/youtube.js';
+import { openHistoryDb } from '../src/history/db.js';
+import { HistoryService } from '../src/history/service.js';
+import { HistoryStore } from '../src/history/store.js';
+import { FeedHub } from '../src/api/live.js';
+import { buildApi } from '../src/api/server.js';
+import { createLogger } from '../src/runtime/logger.js';
+import { Pipeline } from '../src/runtime/pipeline.js';
+import { parsePlaylist } from '../src/youtube/targets.js';
+
+export interface Fixture {
+  yt: FakeYouTube;
+  videos: FakeVideo[];
+  pipeline: Pipeline;
+  store: HistoryStore;
+  history: HistoryService;
+  hub: FeedHub;
+  app: FastifyInstance;
+  /** One poll of the pipeline, then the history stage drained: the store holds its results. */
+  poll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFixture(options: { demo?: boolean; heartbeatMs?: number } = {}): Promise<Fixture> {
+  const yt = await FakeYouTube.start();
+  let videos: FakeVideo[];
+  let playlist = 'PLapiFixture';
+  if (options.demo) {
+    const demo = FakeYouTube.demoData(yt);
+    videos = demo.videos;
+    playlist = demo.playlistId;
+  } else {
+    videos = yt.addVideos(3);
+    yt.addPlaylist(playlist, videos.map((v) => v.id));
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ytwatch-api-'));
+  const env = EnvSchema.parse({ YOUTUBE_API_KEY: yt.apiKey, YOUTUBE_API_ROOT: yt.url, YTWATCH_DATA_DIR: join(dir, 'data') });
+  const logger = createLogger('silent');
+  const pipeline = await Pipeline.open({ env, config: FileConfigSchema.parse({}), targets: [parsePlaylist(playlist)], sinks: [], logger, stages: ['fetch', 'detect'] });
+  const store = new HistoryStore(await openHistoryDb({ dataDir: env.YTWATCH_DATA_DIR }));
+  const hub = new FeedHub();
+  const history = new HistoryService({ log: pipeline.log, names: pipeline.names, store, logger, onFeed: (e) => hub.publish(e) });
+  await history.start();
+  const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs });
+  const signal = new AbortController().signal;
+  return {
+    yt, videos, pipeline, store, history, hub, app,
+    async poll() {
+      await pipeline.once(signal);
+      await history.drain(signal);
+    },
+    async close() {
+      await app.close();
+      await history.close();
+      await store.close();
+      await pipeline.close();
+      await yt.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
