@@ -30,7 +30,7 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startFixture(options: { demo?: boolean; heartbeatMs?: number } = {}): Promise<Fixture> {
+export async function startFixture(options: { demo?: boolean; heartbeatMs?: number; token?: string } = {}): Promise<Fixture> {
   const yt = await FakeYouTube.start();
   let videos: FakeVideo[];
   let playlist = 'PLapiFixture';
@@ -50,7 +50,7 @@ export async function startFixture(options: { demo?: boolean; heartbeatMs?: numb
   const hub = new FeedHub();
   const history = new HistoryService({ log: pipeline.log, names: pipeline.names, store, logger, onFeed: (e) => hub.publish(e) });
   await history.start();
-  const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs });
+  const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs, token: options.token });
   const signal = new AbortController().signal;
   return {
     yt, videos, pipeline, store, history, hub, app,

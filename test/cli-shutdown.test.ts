@@ -82,4 +82,22 @@ describe('ytwatch run (continuous)', () => {
       assert.equal((await exited)[0], 0);
     }
   });
+
+  it('stops polling at the daily budget until the reset, and says so once', async () => {
+    const { s, env: e } = env();
+    s.writeConfig({ dailyBudget: 3 });
+    const child = startCli(['run', '--playlist', 'PLlong', '--interval', '1s'], e, s.dir);
+    child.stdout!.resume();
+    try {
+      const err = await stderrMatch(child, /daily budget of 3 units reached: polling paused until the daily reset/, 15_000);
+      assert.equal(err.match(/"msg":"poll done"/g)?.length, 1, 'one poll of 2 units fits a budget of 3; the second would not');
+      const requests = yt.requests.length;
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.equal(yt.requests.length, requests);
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      assert.equal((await exited)[0], 0);
+    }
+  });
 });

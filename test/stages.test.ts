@@ -8,7 +8,7 @@ import type { Alert, VideoChange, VideoSnapshot } from '../src/core/events.js';
 import { names as makeNames } from '../src/core/topics.js';
 import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
 import { topicSpecs } from '../src/runtime/open-log.js';
-import { drain } from '../src/runtime/pipeline.js';
+import { drain } from '../src/stream/processor.js';
 import { createDetect } from '../src/stages/detect.js';
 import { createNotify } from '../src/stages/notify.js';
 import { DEFAULT_RULES } from '../src/config/schema.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
@@ -29,6 +30,8 @@ export interface ApiOptions {
   heartbeatMs?: number;
   /** Timeout of each `/health` check. Default 2 s. */
   healthTimeoutMs?: number;
+  /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
+  token?: string;
 }
 
 function version(): string {
@@ -53,6 +56,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
     return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message });
   });
+  if (options.token) app.addHook('onRequest', bearerAuth(options.token));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   await app.register(swagger, {
@@ -93,6 +97,25 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   dashboardRoutes(app);
   await app.ready();
   return app;
+}
+
+/** Rejects requests without the token (401, constant-time comparison). */
+function bearerAuth(token: string) {
+  const expected = createHash('sha256').update(token).digest();
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const header = req.headers.authorization;
+    const query = req.query as Record<string, unknown>;
+    const fromQuery = typeof query.access_token === 'string' ? query.access_token : undefined;
+    delete query.access_token; // not part of any route's schema
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : fromQuery;
+    if (given && timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return;
+    return reply.code(401).header('www-authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'this API needs its token: Authorization: Bearer <YTWATCH_API_TOKEN>' });
+  };
+}
+
+/** Loopback addresses need no token; anything else does. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {

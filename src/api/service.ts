@@ -6,7 +6,10 @@ import { openHistoryDb } from '../history/db.js';
 import { HistoryService } from '../history/service.js';
 import { HistoryStore } from '../history/store.js';
 import { FeedHub } from './live.js';
-import { buildApi, listen } from './server.js';
+import { ConfigError } from '../core/errors.js';
+import { buildApi, isLoopback, listen } from './server.js';
+
+export { runTogether } from '../stream/loops.js';
 
 export interface HistoryApiOptions {
   log: EventLog;
@@ -18,6 +21,8 @@ export interface HistoryApiOptions {
   retentionDays: number;
   host: string;
   port: number;
+  /** Required unless `host` is a loopback address. */
+  token?: string;
 }
 
 /**
@@ -35,12 +40,15 @@ export class HistoryApi {
   /** Opens the store (applying migrations), starts listening, then joins the history groups. */
   static async start(options: HistoryApiOptions): Promise<HistoryApi> {
     const { log, names, logger } = options;
+    if (!options.token && !isLoopback(options.host)) {
+      throw new ConfigError(`the API would listen on ${options.host} without a token`, 'set YTWATCH_API_TOKEN (clients send Authorization: Bearer …), or keep --host 127.0.0.1');
+    }
     const store = new HistoryStore(await openHistoryDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
     const hub = new FeedHub();
     const history = new HistoryService({ log, names, store, logger, retentionDays: options.retentionDays, onFeed: (e) => hub.publish(e) });
     let app: FastifyInstance | undefined;
     try {
-      app = await buildApi({ store, log, names, hub, logger, counters: history.counters });
+      app = await buildApi({ store, log, names, hub, logger, counters: history.counters, token: options.token });
       const url = await listen(app, options.host, options.port);
       await history.start();
       logger.info({ url, store: store.where, log: log.kind }, 'api listening');
@@ -64,23 +72,4 @@ export class HistoryApi {
     await this.history.close();
     await this.store.close().catch(() => {});
   }
-}
-
-/**
- * Runs loops side by side until `stop`; when one fails, the others are stopped too and the first
- * failure is rethrown once all have returned.
- */
-export async function runTogether(stop: AbortSignal, abort: AbortSignal, loops: Array<(stop: AbortSignal, abort: AbortSignal) => Promise<void>>): Promise<void> {
-  const failed = new AbortController();
-  const halt = AbortSignal.any([stop, failed.signal]);
-  const results = await Promise.allSettled(
-    loops.map((loop) =>
-      loop(halt, abort).catch((err: unknown) => {
-        failed.abort(err);
-        throw err;
-      }),
-    ),
-  );
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
 }

@@ -34,8 +34,12 @@
     return node;
   }
 
+  // With an API token (YTWATCH_API_TOKEN), open the dashboard as /?access_token=…; it is passed on.
+  const token = new URLSearchParams(location.search).get('access_token');
+  const authed = (url) => (token ? `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}` : url);
+
   async function getJson(url) {
-    const res = await fetch(url, { headers: { accept: 'application/json' } });
+    const res = await fetch(authed(url), { headers: { accept: 'application/json' } });
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     return res.json();
   }
@@ -301,7 +305,7 @@
   }
 
   function connect() {
-    const es = new EventSource('/events');
+    const es = new EventSource(authed('/events'));
     es.addEventListener('open', () => setPill('live', 'ok', 'live'));
     es.addEventListener('error', () => setPill('live', 'warn', 'reconnecting'));
     for (const kind of ['change', 'alert']) es.addEventListener(kind, (m) => addLive(JSON.parse(m.data)));
@@ -309,7 +313,7 @@
 
   async function checkHealth() {
     try {
-      const res = await fetch('/health');
+      const res = await fetch(authed('/health'));
       setPill('health', res.ok ? 'ok' : 'bad', res.ok ? 'healthy' : 'degraded');
     } catch {
       setPill('health', 'bad', 'offline');

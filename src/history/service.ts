@@ -3,7 +3,8 @@ import { Alert, VideoChange, VideoEvent, parseRecord } from '../core/events.js';
 import { describeError } from '../core/errors.js';
 import { sleep } from '../core/time.js';
 import type { Names } from '../core/topics.js';
-import { Processor } from '../stream/processor.js';
+import { Processor, drain } from '../stream/processor.js';
+import { consumeLoop } from '../stream/loops.js';
 import type { Logger } from 'pino';
 import type { FeedEntry, HistoryStore } from './store.js';
 
@@ -102,12 +103,7 @@ export class HistoryService {
 
   /** Consumes until every group has caught up with the log's end (tests, one-shot use). */
   async drain(signal: AbortSignal): Promise<void> {
-    for (const { processor } of this.processors) {
-      for (;;) {
-        const n = await processor.step(signal, 200);
-        if (n === 0 && (await processor.lag()) === 0) break;
-      }
-    }
+    for (const { processor } of this.processors) await drain(processor, signal);
   }
 
   /**
@@ -115,7 +111,7 @@ export class HistoryService {
    * with capped back-off; `abort` cancels the batch in flight.
    */
   async run(stop: AbortSignal, abort: AbortSignal): Promise<void> {
-    await Promise.all([...this.processors.map((p) => this.consume(p.name, p.processor, stop, abort)), this.pruneLoop(stop)]);
+    await Promise.all([...this.processors.map((p) => consumeLoop(p.name, p.processor, stop, abort, this.options.logger)), this.pruneLoop(stop)]);
   }
 
   /** Deletes what is older than the retention; returns the rows removed. */
@@ -138,21 +134,6 @@ export class HistoryService {
       if (e.kind === 'change') this.counters.changes++;
       else this.counters.alerts++;
       this.options.onFeed?.(e);
-    }
-  }
-
-  private async consume(name: string, processor: Processor<unknown>, stop: AbortSignal, abort: AbortSignal): Promise<void> {
-    let failures = 0;
-    while (!stop.aborted) {
-      try {
-        await processor.step(abort, 500);
-        failures = 0;
-      } catch (err) {
-        if (abort.aborted) return;
-        failures++;
-        this.options.logger.error({ stage: name, err: describeError(err) }, 'batch failed; retrying from the last commit');
-        await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)), stop).catch(() => {});
-      }
     }
   }
 

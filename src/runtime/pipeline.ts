@@ -2,22 +2,20 @@ import { join } from 'node:path';
 import type { EventLog } from '../core/log.js';
 import { YtwatchError, describeError } from '../core/errors.js';
 import { names as makeNames, type Names } from '../core/topics.js';
-import { nextPacificMidnight, sleep } from '../core/time.js';
 import type { Env, FileConfig } from '../config/schema.js';
 import { parseInterval } from '../config/load.js';
 import { YouTubeClient } from '../youtube/client.js';
-import { YouTubeApiError } from '../youtube/errors.js';
 import { FetchStore } from '../youtube/fetch-store.js';
 import type { Target } from '../youtube/targets.js';
-import { autoInterval, FetchStage, type PollResult } from '../stages/fetch.js';
+import { FetchStage, type PollResult } from '../stages/fetch.js';
 import { createDetect } from '../stages/detect.js';
 import { createNotify, type NotifyCounters } from '../stages/notify.js';
 import { drain, type Processor } from '../stream/processor.js';
-
-export { drain };
+import { consumeLoop, runTogether } from '../stream/loops.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { logOptions, openLog } from './open-log.js';
+import { pollLoop } from './poll-loop.js';
 
 export type StageName = 'fetch' | 'detect' | 'notify';
 
@@ -121,64 +119,14 @@ export class Pipeline {
    * A fatal error (bad key, unknown target) rejects.
    */
   async run(stop: AbortSignal, abort: AbortSignal): Promise<void> {
-    const fatal = new AbortController();
-    const halt = AbortSignal.any([stop, fatal.signal]);
-    const loops = this.processors.map(({ name, processor }) => this.consume(name, processor, halt, abort));
-    if (this.fetch) loops.push(this.pollLoop(halt, abort));
-    const results = await Promise.allSettled(
-      loops.map((l) =>
-        l.catch((err: unknown) => {
-          fatal.abort(err);
-          throw err;
-        }),
-      ),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
-
-  private async consume(name: StageName, processor: Processor<unknown>, stop: AbortSignal, abort: AbortSignal): Promise<void> {
-    let failures = 0;
-    while (!stop.aborted) {
-      try {
-        await processor.step(abort, 500);
-        failures = 0;
-      } catch (err) {
-        if (abort.aborted) return;
-        failures++;
-        this.options.logger.error({ stage: name, err: describeError(err) }, 'batch failed; retrying from the last commit');
-        await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)), stop).catch(() => {});
-      }
+    const { logger } = this.options;
+    const loops = this.processors.map(({ name, processor }) => (halt: AbortSignal, ab: AbortSignal) => consumeLoop(name, processor, halt, ab, logger));
+    const { fetch, fetchStore: store } = this;
+    if (fetch && store) {
+      const interval = parseInterval(this.options.interval ?? this.options.config.interval);
+      loops.push((halt, ab) => pollLoop({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger }, halt, ab));
     }
-  }
-
-  private async pollLoop(stop: AbortSignal, abort: AbortSignal): Promise<void> {
-    const { logger, config } = this.options;
-    const setting = parseInterval(this.options.interval ?? config.interval);
-    let quotaNoticeGiven = false;
-    while (!stop.aborted) {
-      let waitSec: number;
-      try {
-        const poll = await this.fetch!.poll(abort);
-        quotaNoticeGiven = false;
-        waitSec = setting === 'auto' ? autoInterval(Math.max(1, poll.units), config.dailyBudget) : setting;
-        logger.info({ ...poll, nextPollInSec: waitSec }, 'poll done');
-      } catch (err) {
-        if (abort.aborted || stop.aborted) return;
-        if (err instanceof YouTubeApiError && err.quotaExceeded) {
-          const resetAt = nextPacificMidnight(Date.now()) + Math.floor(Math.random() * 300_000);
-          if (!quotaNoticeGiven) logger.warn({ resumeAt: new Date(resetAt).toISOString() }, 'YouTube quota exceeded: polling paused until the daily reset (midnight Pacific Time)');
-          quotaNoticeGiven = true;
-          waitSec = (resetAt - Date.now()) / 1000;
-        } else if (err instanceof YtwatchError && err.retriable) {
-          waitSec = setting === 'auto' ? 60 : setting;
-          logger.error({ err: describeError(err), nextPollInSec: waitSec }, 'poll failed; trying again at the next interval');
-        } else {
-          throw err;
-        }
-      }
-      await sleep(waitSec * 1000, stop).catch(() => {});
-    }
+    await runTogether(stop, abort, loops);
   }
 
   private async deadLetterCount(): Promise<number> {

@@ -13,6 +13,7 @@ export function apiOptions(ctx: Context, args: CliArgs, port: number): Omit<Hist
     retentionDays: ctx.config.history.retentionDays,
     host: args.host ?? ctx.config.api.host,
     port,
+    token: ctx.env.YTWATCH_API_TOKEN,
   };
 }
 
