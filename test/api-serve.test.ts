@@ -104,6 +104,8 @@ describe('ytwatch serve and run --port as real processes', () => {
     await waitUntil(async () => (await getJson(`${base}/videos/vid00000004/history`)).points.length >= before + 2);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /^ytwatch_history_snapshots_stored_total [1-9]\d*$/m);
+    assert.match(metrics, /^ytwatch_youtube_quota_units_today [1-9]\d*$/m);
+    assert.match(metrics, /^ytwatch_alerts_total\{outcome="failed"\} 0$/m);
     assert.doesNotMatch(metrics, new RegExp(yt.apiKey));
     assert.equal(await stopped(child), 0, stderr);
   });

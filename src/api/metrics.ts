@@ -12,6 +12,10 @@ export interface MetricsSources {
   hub: FeedHub;
   /** The history stage of this process, when it runs one. */
   counters?: HistoryCounters;
+  /** YouTube quota units spent today (Pacific), from the poller's ledger in the data folder. */
+  quotaUnitsToday?: () => number;
+  /** Alerts the notify stage of this process delivered or dead-lettered (`run --port`). */
+  delivery?: () => { delivered: number; failed: number };
 }
 
 /**
@@ -36,6 +40,33 @@ export function createMetrics(src: MetricsSources): Registry {
   counter('ytwatch_history_changes_stored_total', 'Changes this process recorded for the feed.', (c) => c.changes);
   counter('ytwatch_history_alerts_stored_total', 'Alerts this process recorded for the feed.', (c) => c.alerts);
   counter('ytwatch_history_rows_pruned_total', 'History rows deleted by retention.', (c) => c.pruned);
+
+  if (src.quotaUnitsToday) {
+    const units = src.quotaUnitsToday;
+    new Gauge({
+      name: 'ytwatch_youtube_quota_units_today',
+      help: 'YouTube Data API quota units spent since midnight Pacific Time (the ledger of the poller).',
+      registers: [registry],
+      collect() {
+        this.set(units());
+      },
+    });
+  }
+  if (src.delivery) {
+    const delivery = src.delivery;
+    new Counter({
+      name: 'ytwatch_alerts_total',
+      help: 'Alerts the notify stage of this process handled, by outcome (failed = dead-lettered).',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const d = delivery();
+        this.inc({ outcome: 'delivered' }, d.delivered);
+        this.inc({ outcome: 'failed' }, d.failed);
+      },
+    });
+  }
 
   const topics: TopicName[] = ['videos', 'changes', 'outbox', 'deadLetters'];
   new Gauge({

@@ -30,6 +30,8 @@ export interface ApiOptions {
   heartbeatMs?: number;
   /** Timeout of each `/health` check. Default 2 s. */
   healthTimeoutMs?: number;
+  quotaUnitsToday?: () => number;
+  delivery?: () => { delivered: number; failed: number };
   /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
   token?: string;
 }
@@ -86,7 +88,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
   );
 
-  const registry = createMetrics({ log, names, store, hub, counters: options.counters });
+  const registry = createMetrics({ log, names, store, hub, counters: options.counters, quotaUnitsToday: options.quotaUnitsToday, delivery: options.delivery });
   app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['ops'], produces: ['text/plain'] } }, async (_req, reply) => {
     const body = await registry.metrics();
     return reply.header('content-type', registry.contentType).send(body);

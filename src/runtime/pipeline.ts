@@ -129,6 +129,11 @@ export class Pipeline {
     await runTogether(stop, abort, loops);
   }
 
+  /** Alerts this process's notify stage delivered and dead-lettered so far. */
+  deliveryCounts(): { delivered: number; failed: number } {
+    return { delivered: this.counters?.delivered ?? 0, failed: this.counters?.failed ?? 0 };
+  }
+
   private async deadLetterCount(): Promise<number> {
     const ends = await this.log.endOffsets(this.names.topic('deadLetters'));
     return [...ends.values()].reduce((a, b) => a + b, 0);

@@ -25,7 +25,7 @@ export async function runCommand(args: CliArgs, stages: StageName[]): Promise<nu
       return 0;
     }
     if (args.port !== undefined) {
-      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), log: pipeline.log, names: pipeline.names });
+      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts() });
       process.stdout.write(`ytwatch: dashboard ${api.url}/ · API docs ${api.url}/docs\n`);
     }
     ctx.logger.info({ stages, log: pipeline.log.kind, targets: ctx.targets.length }, 'ytwatch running; Ctrl-C to stop');
