@@ -13,4 +13,13 @@ const run = (cmd, args) => {
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : readdirSync(join(root, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
-run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
+// Files that stop a shared service (the Kafka broker) run alone, after all the others.
+const SERIAL = new Set(['test/kafka-restart.test.ts']);
+const isSerial = (f) => SERIAL.has(f.replace(/\\/g, '/').replace(/^\.\//, ''));
+let failed = 0;
+for (const group of [files.filter((f) => !isSerial(f)), files.filter(isSerial)]) {
+  if (group.length === 0) continue;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...group], { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) failed = res.status ?? 1;
+}
+process.exit(failed);

@@ -9,6 +9,8 @@
  * (see `core/state.ts`), so state updates are ordinary records in that same transaction.
  */
 
+import { YtwatchError } from './errors.js';
+
 /** A record to append. `key` decides the partition; `null` keys go to partition 0. */
 export interface ProduceRecord {
   topic: string;
@@ -115,14 +117,17 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
-/** A log failure. `retriable` says whether the same call may succeed if repeated. */
-export class LogError extends Error {
-  override readonly name = 'LogError';
-  constructor(
-    message: string,
-    readonly retriable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/**
+ * A log failure. `retriable` says whether the same call may succeed if repeated (a broker that is
+ * away, a busy database); the CLI prints it as one line naming the log to check.
+ */
+export class LogError extends YtwatchError {
+  override name = 'LogError';
+  constructor(message: string, retriable: boolean, options?: { cause?: unknown; hint?: string }) {
+    super(message, {
+      retriable,
+      cause: options?.cause,
+      hint: options?.hint ?? 'check the event log: KAFKA_BROKERS and the brokers when set, else the data folder (YTWATCH_DATA_DIR)',
+    });
   }
 }

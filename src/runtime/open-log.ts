@@ -70,6 +70,12 @@ export async function createEventLog(options: CreateLogOptions): Promise<EventLo
 /** Opens the configured event log and creates ytwatch's topics. */
 export async function openLog(options: OpenLogOptions): Promise<EventLog> {
   const log = await createEventLog(options);
-  await log.ensureTopics(topicSpecs(options.names, options.partitions));
+  try {
+    await log.ensureTopics(topicSpecs(options.names, options.partitions));
+  } catch (err) {
+    // A Kafka client left open would keep the process alive after the error is reported.
+    await log.close().catch(() => {});
+    throw err;
+  }
   return log;
 }

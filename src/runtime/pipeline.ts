@@ -12,6 +12,7 @@ import { createDetect } from '../stages/detect.js';
 import { createNotify, type NotifyCounters } from '../stages/notify.js';
 import { drain, type Processor } from '../stream/processor.js';
 import { consumeLoop, runTogether } from '../stream/loops.js';
+import { readTopic } from '../stream/read.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { logOptions, openLog } from './open-log.js';
@@ -62,46 +63,52 @@ export class Pipeline {
     const log = await openLog(logOptions(env, config, names));
     const store = stages.includes('fetch') ? new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db')) : undefined;
     const p = new Pipeline(log, names, options, store);
-    if (store) {
-      const client = new YouTubeClient({
-        apiKey: env.YOUTUBE_API_KEY!,
-        apiRoot: env.YOUTUBE_API_ROOT,
-        timeoutMs: config.youtube.timeoutMs,
-        onUnits: (units) => store.addUnits(Date.now(), units),
-      });
-      p.fetch = new FetchStage({
-        log,
-        names,
-        client,
-        store,
-        targets: options.targets,
-        attempts: config.youtube.attempts,
-        baseDelayMs: config.youtube.baseDelayMs,
-        onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
-      });
-    }
-    if (stages.includes('detect')) {
-      const detect = createDetect({ log, names, rules: config.rules });
-      await detect.start();
-      p.processors.push({ name: 'detect', processor: detect as Processor<unknown> });
-    }
-    if (stages.includes('notify')) {
-      const { processor, counters } = createNotify({
-        log,
-        names,
-        sinks: options.sinks,
-        onFailure: (alert, sink, reason) => logger.error({ alert: alert.id, video: alert.videoId, sink, reason }, 'alert dead-lettered'),
-      });
-      await processor.start();
-      p.counters = counters;
-      p.processors.push({ name: 'notify', processor: processor as Processor<unknown> });
+    try {
+      if (store) {
+        const client = new YouTubeClient({
+          apiKey: env.YOUTUBE_API_KEY!,
+          apiRoot: env.YOUTUBE_API_ROOT,
+          timeoutMs: config.youtube.timeoutMs,
+          onUnits: (units) => store.addUnits(Date.now(), units),
+        });
+        p.fetch = new FetchStage({
+          log,
+          names,
+          client,
+          store,
+          targets: options.targets,
+          attempts: config.youtube.attempts,
+          baseDelayMs: config.youtube.baseDelayMs,
+          onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
+        });
+      }
+      if (stages.includes('detect')) {
+        const detect = createDetect({ log, names, rules: config.rules });
+        await detect.start();
+        p.processors.push({ name: 'detect', processor: detect as Processor<unknown> });
+      }
+      if (stages.includes('notify')) {
+        const { processor, counters } = createNotify({
+          log,
+          names,
+          sinks: options.sinks,
+          onFailure: (alert, sink, reason) => logger.error({ alert: alert.id, video: alert.videoId, sink, reason }, 'alert dead-lettered'),
+        });
+        await processor.start();
+        p.counters = counters;
+        p.processors.push({ name: 'notify', processor: processor as Processor<unknown> });
+      }
+    } catch (err) {
+      await p.close();
+      throw err;
     }
     return p;
   }
 
   /** One poll, then every stage until it has caught up with the log's end; no background work left. */
   async once(signal: AbortSignal): Promise<OnceResult> {
-    const dlqBefore = await this.deadLetterCount();
+    const dlq = this.names.topic('deadLetters');
+    const dlqBefore = await this.log.endOffsets(dlq);
     const poll = this.fetch ? await this.fetch.poll(signal) : undefined;
     if (poll) this.options.logger.info(poll, 'poll done');
     for (const { processor } of this.processors) await drain(processor, signal);
@@ -109,7 +116,7 @@ export class Pipeline {
       poll,
       delivered: this.counters?.delivered ?? 0,
       failed: this.counters?.failed ?? 0,
-      deadLetters: (await this.deadLetterCount()) - dlqBefore,
+      deadLetters: (await readTopic(this.log, dlq, dlqBefore)).length,
     };
   }
 
@@ -132,11 +139,6 @@ export class Pipeline {
   /** Alerts this process's notify stage delivered and dead-lettered so far. */
   deliveryCounts(): { delivered: number; failed: number } {
     return { delivered: this.counters?.delivered ?? 0, failed: this.counters?.failed ?? 0 };
-  }
-
-  private async deadLetterCount(): Promise<number> {
-    const ends = await this.log.endOffsets(this.names.topic('deadLetters'));
-    return [...ends.values()].reduce((a, b) => a + b, 0);
   }
 
   async close(): Promise<void> {

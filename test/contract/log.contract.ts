@@ -177,6 +177,48 @@ export function logContract(name: string, factory: LogFactory): void {
       await consumer.close();
     });
 
+    it('lag reaches 0 after consuming a topic written by transactions', async () => {
+      const log = await open();
+      const input = uniq('src');
+      const middle = uniq('txout');
+      await log.ensureTopics([{ name: input, partitions: 1 }, { name: middle, partitions: 2 }]);
+      await log.produce(['a', 'b', 'c', 'd', 'e'].map((k) => ({ topic: input, key: k, value: k })));
+      // A first stage writes `middle` in transactions (two of them: markers follow each).
+      const writer = await log.consumer({ group: uniq('g'), topics: [input] });
+      const got = await pollUntil(writer, 5);
+      assert.equal(got.length, 5);
+      for (const part of [got.slice(0, 2), got.slice(2)]) {
+        await writer.commit({
+          produce: part.map((r) => ({ topic: middle, key: r.key, value: r.value!.toUpperCase() })),
+          offsets: [{ topic: input, partition: 0, offset: part[part.length - 1]!.offset + 1 }],
+        });
+      }
+      assert.equal(await writer.lag(), 0);
+      await writer.close();
+      // A second stage consumes `middle` to the end and commits: its lag must reach 0.
+      const group = uniq('g');
+      const reader = await log.consumer({ group, topics: [middle] });
+      const seen: string[] = [];
+      let lag = -1;
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        const batch = await reader.poll({ timeoutMs: 200 });
+        if (batch.length > 0) {
+          seen.push(...batch.map((r) => r.value!));
+          const last = new Map<number, number>();
+          for (const r of batch) last.set(r.partition, Math.max(last.get(r.partition) ?? -1, r.offset));
+          await reader.commit({ offsets: [...last].map(([partition, o]) => ({ topic: middle, partition, offset: o + 1 })) });
+        }
+        lag = await reader.lag();
+        if (lag === 0 && seen.length >= 5) break;
+      }
+      assert.deepEqual(seen.sort(), ['A', 'B', 'C', 'D', 'E']);
+      assert.equal(lag, 0, 'lag counts transaction markers as consumed');
+      assert.equal((await reader.poll({ timeoutMs: 300 })).length, 0);
+      assert.equal(await reader.lag(), 0);
+      await reader.close();
+    });
+
     it('gives each group its own copy of the stream', async () => {
       const log = await open();
       const topic = uniq('fanout');
