@@ -73,7 +73,7 @@ describe('detect stage', () => {
     await log.close();
   });
 
-  it('restores its state after a restart and dead-letters poison records', async () => {
+  it('restores its state after a restart and dead-letters poison records', async (t) => {
     const { log, names, path } = await openLog();
     const videos = names.topic('videos');
     const first = createDetect({ log, names, rules: DEFAULT_RULES });
@@ -95,6 +95,7 @@ describe('detect stage', () => {
     const alerts = await readAll<Alert>(reopened, names.topic('outbox'));
     assert.deepEqual(alerts.map((a) => `${a.metric} ${a.previous}→${a.current}`), ['likes 1→2']);
     const dead = await readAll<{ stage: string; reason: string; value: string }>(reopened, names.topic('deadLetters'));
+    t.diagnostic(`poison_records=2 routed_to_dead_letters=${dead.length}`);
     assert.equal(dead.length, 2);
     assert.match(dead[0]!.reason, /not JSON/);
     assert.equal(dead[0]!.value, '{not json');
@@ -155,20 +156,21 @@ describe('notify stage with Telegram', () => {
     }
   });
 
-  it('retries 5xx with back-off and honours retry_after exactly', async () => {
+  it('retries 5xx and timeouts with back-off and honours retry_after exactly', async () => {
     const tg = await FakeTelegram.start();
     try {
       const retries: number[] = [];
-      const sink = new TelegramSink({ token: tg.token, chatId: '42', apiRoot: tg.url, paceMs: 0, baseDelayMs: 5, onRetry: (_e, _a, d) => retries.push(d) });
+      const sink = new TelegramSink({ token: tg.token, chatId: '42', apiRoot: tg.url, paceMs: 0, baseDelayMs: 5, timeoutSeconds: 1, onRetry: (_e, _a, d) => retries.push(d) });
       tg.failNext(1, 'http500', 'sendMessage');
       tg.floodNext(1, 2);
+      tg.failNext(1, 'timeout', 'sendMessage');
       const alert: Alert = { v: 1, id: 'r', videoId: 'eeeeeeeeeee', title: 'x', kind: 'change', metric: 'views', previous: 1, current: 2, rules: ['any'], at: 0 };
       const failures = await sink.deliver([alert], signal);
       assert.deepEqual(failures, []);
       assert.equal(tg.messages.length, 1);
-      assert.equal(retries.length, 2);
-      assert.ok(retries[0]! <= 5, 'jittered back-off below the base');
-      assert.equal(retries[1], 2000, 'waits exactly retry_after');
+      assert.equal(retries.length, 3, 'the fake fails first (500, then a timeout), then floods (429)');
+      assert.ok(retries[0]! <= 5 && retries[1]! <= 10, 'jittered, doubling back-off');
+      assert.equal(retries[2], 2000, 'waits exactly retry_after');
     } finally {
       await tg.close();
     }
