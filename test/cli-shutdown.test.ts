@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { FakeYouTube } from '../src/fakes/youtube.js';
-import { scratch, startCli } from './helpers/cli.js';
+import { runCli, scratch, startCli } from './helpers/cli.js';
 
 /** Collects a child's stderr and resolves when `pattern` shows up in it. */
 function stderrMatch(child: ReturnType<typeof startCli>, pattern: RegExp, timeoutMs: number): Promise<string> {
@@ -94,6 +94,22 @@ describe('ytwatch run (continuous)', () => {
       const requests = yt.requests.length;
       await new Promise((r) => setTimeout(r, 2500));
       assert.equal(yt.requests.length, requests);
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      assert.equal((await exited)[0], 0);
+    }
+  });
+
+  it('a second process on the same data folder is refused, not run twice', async () => {
+    const { s, env: e } = env();
+    const child = startCli(['run', '--playlist', 'PLlong', '--interval', '1s'], e, s.dir);
+    child.stdout!.resume();
+    try {
+      await stderrMatch(child, /poll done/, 15_000);
+      const second = await runCli(['run', '--playlist', 'PLlong', '--once'], e, s.dir);
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, /^ytwatch: consumer group ytwatch-detect already runs in process \d+ on this data folder — run one ytwatch process per stage/m);
     } finally {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

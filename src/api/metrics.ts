@@ -91,7 +91,7 @@ export function createMetrics(src: MetricsSources): Registry {
   ];
   new Gauge({
     name: 'ytwatch_consumer_lag',
-    help: 'Records of the topic not yet committed by the consumer group (end offset minus committed offset).',
+    help: 'Records of the topic not yet committed by the consumer group (end offset minus committed offset; on Kafka, transaction markers add up to one per partition).',
     labelNames: ['group', 'topic'],
     registers: [registry],
     async collect() {

@@ -1,7 +1,6 @@
 /** Parsing of query parameters the JSON schemas cannot express: times and durations. */
 
-/** A YouTube video id: 11 characters of the URL-safe base64 alphabet. */
-export const VIDEO_ID_PATTERN = '^[A-Za-z0-9_-]{11}$';
+export { VIDEO_ID_PATTERN } from '../core/video.js';
 
 /** A bad query parameter; the API answers 400 with the message. */
 export class BadParameter extends Error {
@@ -12,6 +11,8 @@ export class BadParameter extends Error {
 const ISO = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 /** Numbers below this are epoch seconds (until the year 5138); above, epoch milliseconds. */
 const SECONDS_LIMIT = 1e11;
+/** The largest time JavaScript dates (and the stores' integers) hold: year 275760. */
+const MAX_TIME = 8.64e15;
 
 /**
  * Epoch milliseconds from an ISO-8601 date-time (`2025-01-31T12:00:00Z`, `2025-01-31`) or an epoch
@@ -22,11 +23,11 @@ export function parseTime(name: string, value: string | undefined, fallback: num
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) {
     const n = Number(v);
-    return Math.round(n < SECONDS_LIMIT ? n * 1000 : n);
-  }
-  if (ISO.test(v)) {
+    const ms = Math.round(n < SECONDS_LIMIT ? n * 1000 : n);
+    if (ms <= MAX_TIME) return ms;
+  } else if (ISO.test(v)) {
     const t = Date.parse(v);
-    if (Number.isFinite(t)) return t;
+    if (Number.isFinite(t) && t >= 0 && t <= MAX_TIME) return t;
   }
   throw new BadParameter(`${name}: expected an ISO-8601 date-time or epoch seconds/milliseconds, got ${JSON.stringify(value.slice(0, 40))}`);
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { videoUrl } from '../core/video.js';
 import type { HistoryStore, SortKey, VideoSummary } from '../history/store.js';
 import { BadParameter, parseDuration, parseTime } from './params.js';
 import { errorSchema, historyQuery, historyReply, listQuery, listReply, videoIdParams, videoSchema } from './schemas.js';
@@ -7,7 +8,7 @@ const WEEK = 7 * 86_400_000;
 /** More buckets than this in one history request is a mistake (or an attack), not a chart. */
 const MAX_BUCKETS = 100_000;
 
-const withUrl = (v: VideoSummary) => ({ ...v, url: `https://www.youtube.com/watch?v=${v.id}` });
+const withUrl = (v: VideoSummary) => ({ ...v, url: videoUrl(v.id) });
 
 /** `GET /videos`, `GET /videos/:id`, `GET /videos/:id/history`. */
 export function videoRoutes(app: FastifyInstance, store: HistoryStore, clock: () => number): void {

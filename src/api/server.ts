@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { version } from '../core/version.js';
 import { STATUS_CODES } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -36,9 +36,6 @@ export interface ApiOptions {
   token?: string;
 }
 
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 /**
  * The HTTP API, its OpenAPI document (`/docs/json`, browsable at `/docs`), Prometheus metrics and
@@ -53,7 +50,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {
-      logger.error({ method: req.method, url: req.url, err: describeError(err) }, 'api: request failed');
+      logger.error({ method: req.method, url: req.url.split('?')[0], err: describeError(err) }, 'api: request failed');
       return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the server log' });
     }
     return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message });

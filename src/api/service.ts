@@ -6,12 +6,9 @@ import { openHistoryDb } from '../history/db.js';
 import { HistoryService } from '../history/service.js';
 import { HistoryStore } from '../history/store.js';
 import { FeedHub } from './live.js';
-import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
-import { FetchStore } from '../youtube/fetch-store.js';
 import { buildApi, isLoopback, listen } from './server.js';
 
-export { runTogether } from '../stream/loops.js';
 
 export interface HistoryApiOptions {
   log: EventLog;
@@ -25,6 +22,8 @@ export interface HistoryApiOptions {
   port: number;
   /** Required unless `host` is a loopback address. */
   token?: string;
+  /** Quota units spent today by this process's fetch stage, for `/metrics`. */
+  quotaUnitsToday?: () => number;
   /** Alerts delivered/failed by this process's notify stage, for `/metrics`. */
   delivery?: () => { delivered: number; failed: number };
 }
@@ -39,7 +38,6 @@ export class HistoryApi {
     readonly app: FastifyInstance,
     readonly history: HistoryService,
     readonly store: HistoryStore,
-    private readonly ledger: FetchStore,
   ) {}
 
   /** Opens the store (applying migrations), starts listening, then joins the history groups. */
@@ -49,7 +47,6 @@ export class HistoryApi {
       throw new ConfigError(`the API would listen on ${options.host} without a token`, 'set YTWATCH_API_TOKEN (clients send Authorization: Bearer …), or keep --host 127.0.0.1');
     }
     const store = new HistoryStore(await openHistoryDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
-    const ledger = new FetchStore(join(options.dataDir, 'fetch.db'));
     const hub = new FeedHub();
     const history = new HistoryService({ log, names, store, logger, retentionDays: options.retentionDays, onFeed: (e) => hub.publish(e) });
     let app: FastifyInstance | undefined;
@@ -58,18 +55,17 @@ export class HistoryApi {
         store, log, names, hub, logger,
         counters: history.counters,
         token: options.token,
-        quotaUnitsToday: () => ledger.unitsOn(Date.now()),
+        quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
       });
       const url = await listen(app, options.host, options.port);
       await history.start();
       logger.info({ url, store: store.where, log: log.kind }, 'api listening');
-      return new HistoryApi(url, app, history, store, ledger);
+      return new HistoryApi(url, app, history, store);
     } catch (err) {
       await app?.close().catch(() => {});
       await history.close();
       await store.close().catch(() => {});
-      ledger.close();
       throw err;
     }
   }
@@ -84,6 +80,5 @@ export class HistoryApi {
     await this.app.close().catch(() => {});
     await this.history.close();
     await this.store.close().catch(() => {});
-    this.ledger.close();
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { version } from '../core/version.js';
 import { YtwatchError } from '../core/errors.js';
 import { parseCli, USAGE } from './args.js';
 import { runCommand } from './commands/run.js';
@@ -7,10 +7,6 @@ import { doctorCommand } from './commands/doctor.js';
 import { dlqCommand } from './commands/dlq.js';
 import { serveCommand } from './commands/serve.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** The CLI entry point: runs a command and sets the exit code; known errors become one line. */
 export async function main(argv: string[]): Promise<void> {

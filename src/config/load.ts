@@ -45,10 +45,16 @@ export function loadFileConfig(path: string | undefined, cwd = process.cwd()): F
 /** Seconds from an interval setting, or `'auto'`. */
 export function parseInterval(value: string | number): number | 'auto' {
   if (value === 'auto') return 'auto';
-  if (typeof value === 'number') return value;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new ConfigError(`bad interval ${JSON.stringify(value)}`, 'use "auto", seconds, or a duration like 30s, 5m, 1h');
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return unit === 'ms' ? n / 1000 : unit === 's' ? n : unit === 'm' ? n * 60 : n * 3600;
+  const bad = () => new ConfigError(`bad interval ${JSON.stringify(value)}`, 'use "auto", at least 1 second, or a duration like 30s, 5m, 1h');
+  let seconds: number;
+  if (typeof value === 'number') seconds = value;
+  else {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+    if (!m) throw bad();
+    const n = Number(m[1]);
+    const unit = m[2] ?? 's';
+    seconds = unit === 'ms' ? n / 1000 : unit === 's' ? n : unit === 'm' ? n * 60 : n * 3600;
+  }
+  if (!(seconds >= 1)) throw bad();
+  return seconds;
 }

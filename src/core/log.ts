@@ -6,7 +6,7 @@
  * per-partition offsets, consumer groups that commit the next offset to read, and an atomic
  * consume → produce step ({@link Consumer.commit}) that writes output records and the input offsets
  * in one transaction (Kafka's `sendOffsetsToTransaction`). Keyed state lives in compacted topics
- * (see `core/state.ts`), so state updates are ordinary records in that same transaction.
+ * (see `stream/state.ts`), so state updates are ordinary records in that same transaction.
  */
 
 import { YtwatchError } from './errors.js';

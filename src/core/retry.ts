@@ -11,9 +11,11 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /**
    * An exact wait the error asks for (Telegram's `retry_after`), in ms; when it returns a number the
-   * back-off is skipped and exactly that is waited.
+   * back-off is skipped and exactly that is waited. Such waits do not use up `attempts` (a rate
+   * limit is not a failure), up to `maxWaits` of them (default 100).
    */
   waitFor?: (err: unknown) => number | undefined;
+  maxWaits?: number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   random?: () => number;
 }
@@ -28,13 +30,17 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
   const base = options.baseDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 30_000;
   const random = options.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
+  let waits = 0;
+  for (let attempt = 1, failures = 0; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
-      if (!isRetriable(err) || attempt >= attempts || options.signal?.aborted) throw err;
       const exact = options.waitFor?.(err);
-      const delay = exact ?? Math.round(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+      if (exact !== undefined) waits++;
+      else failures++;
+      const exhausted = exact !== undefined ? waits > (options.maxWaits ?? 100) : failures >= attempts;
+      if (!isRetriable(err) || exhausted || options.signal?.aborted) throw err;
+      const delay = exact ?? Math.round(random() * Math.min(cap, base * 2 ** (failures - 1)));
       options.onRetry?.(err, attempt, delay);
       await sleep(delay, options.signal);
     }

@@ -3,6 +3,7 @@ import { DeadLetter, parseRecord } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { nextOffsets } from '../stream/processor.js';
 import { readTopic } from '../stream/read.js';
+import { SINK_HEADER } from '../stages/notify.js';
 
 const REPLAY_GROUP = 'ytwatch-dlq-replay';
 
@@ -32,7 +33,10 @@ export async function drainDeadLetters(log: EventLog, names: Names): Promise<num
       const produce: ProduceRecord[] = [];
       for (const r of records) {
         const parsed = parseRecord(DeadLetter, r.value);
-        if (parsed.ok && parsed.value.value !== null) produce.push({ topic: parsed.value.topic, key: parsed.value.key, value: parsed.value.value });
+        if (!parsed.ok || parsed.value.value === null) continue;
+        const { topic: original, key, value, sink } = parsed.value;
+        // A notify failure names its sink: the replay goes to that sink only.
+        produce.push({ topic: original, key, value, ...(sink ? { headers: { [SINK_HEADER]: sink } } : {}) });
       }
       await consumer.commit({ produce, offsets: nextOffsets(records) });
       total += produce.length;

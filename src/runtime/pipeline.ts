@@ -61,7 +61,13 @@ export class Pipeline {
     }
     const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
     const log = await openLog(logOptions(env, config, names));
-    const store = stages.includes('fetch') ? new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db')) : undefined;
+    let store: FetchStore | undefined;
+    try {
+      if (stages.includes('fetch')) store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
+    } catch (err) {
+      await log.close();
+      throw err;
+    }
     const p = new Pipeline(log, names, options, store);
     try {
       if (store) {
@@ -134,6 +140,11 @@ export class Pipeline {
       loops.push((halt, ab) => pollLoop({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger }, halt, ab));
     }
     await runTogether(stop, abort, loops);
+  }
+
+  /** Quota units spent today (Pacific) by this process's fetch stage, if it runs one. */
+  quotaUnitsToday(): number | undefined {
+    return this.fetchStore?.unitsOn(Date.now());
   }
 
   /** Alerts this process's notify stage delivered and dead-lettered so far. */

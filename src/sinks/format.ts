@@ -1,4 +1,5 @@
 import type { Alert, Metric } from '../core/events.js';
+import { videoUrl } from '../core/video.js';
 
 const LABEL: Record<Metric, { icon: string; name: string }> = {
   views: { icon: '👁', name: 'Views' },
@@ -11,9 +12,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function videoUrl(videoId: string): string {
-  return `https://www.youtube.com/watch?v=${encodeURIComponent(videoId)}`;
-}
+export { videoUrl };
 
 const num = (n: number | null) => (n === null ? '?' : n.toLocaleString('en-US'));
 

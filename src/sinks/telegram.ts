@@ -8,6 +8,19 @@ import type { Failure, OnSent, Sink } from './sink.js';
 
 export const TELEGRAM_LIMIT = 4096;
 
+/** How long a chat that answered 403 (bot blocked or kicked) is left alone before one probe. */
+export const BLOCKED_FOR_MS = 10 * 60_000;
+
+/** A plain-text fallback failed after some of its parts were sent. */
+class PartlySent extends Error {
+  constructor(
+    cause: unknown,
+    readonly unsent: Alert[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 /** grammY's Node build types signals with a polyfill's type; the runtime takes the native one. */
 type GrammySignal = Parameters<Api['getMe']>[0];
 const gs = (signal?: AbortSignal) => signal as unknown as GrammySignal;
@@ -35,7 +48,7 @@ export class TelegramHttpError extends YtwatchError {
 function hintFor(code: number, description: string): string | undefined {
   if (code === 401) return 'TELEGRAM_BOT_TOKEN is wrong: copy it again from @BotFather';
   if (/chat not found/i.test(description)) return 'check TELEGRAM_CHAT_ID, and that the bot was added to that chat (send it a message first)';
-  if (code === 403) return 'the bot cannot write to that chat: unblock it or add it back, then run `ytwatch dlq replay`';
+  if (code === 403) return 'the bot cannot write to that chat: unblock it or add it back, then run `ytwatch dlq replay` (a running ytwatch tries the chat again after 10 minutes)';
   return undefined;
 }
 
@@ -58,13 +71,14 @@ export interface TelegramSinkOptions {
 /**
  * Sends alerts with `sendMessage` in HTML mode through grammY. Honours 429 `retry_after` exactly,
  * backs off on 5xx and network errors, paces messages per chat, and gives up (reports a failure)
- * on permanent errors. After a 403 the chat is not written to again by this process.
+ * on permanent errors. After a 403 the chat is left alone for ten minutes (its alerts are
+ * dead-lettered meanwhile).
  */
 export class TelegramSink implements Sink {
   readonly name = 'telegram';
   readonly api: Api;
   private lastSent = 0;
-  private blocked?: string;
+  private blocked?: { reason: string; until: number };
 
   constructor(private readonly options: TelegramSinkOptions) {
     this.api = new Api(options.token, {
@@ -79,36 +93,58 @@ export class TelegramSink implements Sink {
       ? alerts.map((a) => ({ items: [a], text: alertHtml(a) }))
       : pack(alerts, alertHtml, TELEGRAM_LIMIT);
     for (const m of messages) {
-      if (this.blocked) {
-        failures.push(...m.items.map((alert) => ({ alert, reason: this.blocked! })));
+      const blocked = this.blockedReason();
+      if (blocked) {
+        failures.push(...m.items.map((alert) => ({ alert, reason: blocked })));
         continue;
       }
       try {
-        await this.sendHtml(m.text, m.items, signal);
+        await this.sendHtml(m.text, m.items, signal, onSent);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
+        if (err instanceof PartlySent) {
+          failures.push(...err.unsent.map((alert) => ({ alert, reason: err.message })));
+          continue;
+        }
         const reason = err instanceof Error ? err.message : String(err);
-        if (err instanceof TelegramApiError && err.code === 403) this.blocked = `chat ${this.options.chatId} refused the bot: ${err.description}`;
+        if (err instanceof TelegramApiError && err.code === 403) {
+          this.blocked = { reason: `chat ${this.options.chatId} refused the bot: ${err.description}`, until: Date.now() + BLOCKED_FOR_MS };
+        }
         failures.push(...m.items.map((alert) => ({ alert, reason })));
-        continue;
       }
-      await onSent?.(m.items);
     }
     return failures;
   }
 
-  private async sendHtml(text: string, items: Alert[], signal: AbortSignal): Promise<void> {
+  /** After a 403 the chat is not written to for {@link BLOCKED_FOR_MS}; then one message probes it. */
+  private blockedReason(): string | undefined {
+    if (this.blocked && Date.now() >= this.blocked.until) this.blocked = undefined;
+    return this.blocked?.reason;
+  }
+
+  /** Sends one message and records it; falls back to plain text when Telegram cannot parse it. */
+  private async sendHtml(text: string, items: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<void> {
     try {
       await this.send(text, 'HTML', signal);
     } catch (err) {
       // Escaping makes this unreachable for our own text; if Telegram still cannot parse it, the
-      // alert is sent as plain text rather than lost.
+      // alerts are sent as plain text rather than lost, each part recorded as soon as it is sent.
       if (err instanceof TelegramApiError && err.code === 400 && /can't parse entities|too long/i.test(err.description)) {
-        for (const part of pack(items, alertText, TELEGRAM_LIMIT)) await this.send(part.text, undefined, signal);
+        const parts = pack(items, alertText, TELEGRAM_LIMIT);
+        for (let i = 0; i < parts.length; i++) {
+          try {
+            await this.send(parts[i]!.text, undefined, signal);
+          } catch (partErr) {
+            if (i === 0) throw partErr;
+            throw new PartlySent(partErr, parts.slice(i).flatMap((p) => p.items));
+          }
+          await onSent?.(parts[i]!.items);
+        }
         return;
       }
       throw err;
     }
+    await onSent?.(items);
   }
 
   /** One `sendMessage`, paced and retried. */

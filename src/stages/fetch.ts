@@ -32,7 +32,8 @@ export interface PollResult {
 /**
  * The fetch stage: one poll reads every watched video's statistics at 50 ids per `videos.list` call
  * and 50 items per `playlistItems.list` page, and appends one record per video to `youtube_videos`
- * in a single append (a poll is all or nothing). Cost: Σ⌈playlist items/50⌉ + ⌈videos/50⌉ units.
+ * in a single append (all or nothing on SQLite; on Kafka an idempotent producer, where a failed
+ * poll may be partly appended and is polled again — a repeated snapshot changes nothing). Cost: Σ⌈playlist items/50⌉ + ⌈videos/50⌉ units.
  */
 export class FetchStage {
   private readonly clock: () => number;

@@ -5,6 +5,9 @@ import { Processor, type Item } from '../stream/processor.js';
 import type { Sink } from '../sinks/sink.js';
 import { SentLedger } from './sent-ledger.js';
 
+/** Header of a replayed dead letter: deliver to this sink only. */
+export const SINK_HEADER = 'ytwatch-sink';
+
 export interface NotifyCounters {
   delivered: number;
   failed: number;
@@ -41,13 +44,15 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
     maxBatch: options.maxBatch ?? 20,
     parse: (record) => parseRecord(Alert, record.value),
     onAssign: () => ledger.restore(),
+    afterCommit: () => ledger.forget(),
     handle: async (items, ctx) => {
       const unique = dedupe(items);
       for (const sink of options.sinks) {
-        const due = unique.filter((i) => !ledger.has(sink.name, i.value.id)).map((i) => i.value);
+        const mine = unique.filter((i) => (i.record.headers?.[SINK_HEADER] ?? sink.name) === sink.name);
+        const due = mine.filter((i) => !ledger.has(sink.name, i.value.id)).map((i) => i.value);
         const failures = await sink.deliver(due, ctx.signal, (sent) => ledger.record(sink.name, sent.map((a) => a.id)));
         const failed = new Map(failures.map((f) => [f.alert.id, f.reason]));
-        for (const item of unique) {
+        for (const item of mine) {
           const reason = failed.get(item.value.id);
           if (reason === undefined) {
             counters.delivered++;

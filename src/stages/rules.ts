@@ -1,5 +1,13 @@
 import type { Metric } from '../core/events.js';
-import type { MetricRules } from '../config/schema.js';
+
+/** One metric's rules (the config file's `rules.<metric>`); any matching rule fires. */
+export interface MetricRules {
+  any?: boolean;
+  delta?: number;
+  percent?: number;
+  every?: number;
+  milestones?: number[];
+}
 
 export type Rules = Partial<Record<Metric, MetricRules>>;
 

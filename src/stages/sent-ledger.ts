@@ -10,6 +10,7 @@ import { readTopic } from '../stream/read.js';
  */
 export class SentLedger {
   private readonly sent = new Set<string>();
+  private committing: string[] = [];
 
   constructor(
     private readonly log: EventLog,
@@ -19,6 +20,7 @@ export class SentLedger {
   /** Loads every record (all partitions: the ledger is shared by every notify worker). */
   async restore(): Promise<void> {
     this.sent.clear();
+    this.committing = [];
     for (const r of await readTopic(this.log, this.topic)) {
       if (r.key === null) continue;
       if (r.value === null) this.sent.delete(r.key);
@@ -37,15 +39,27 @@ export class SentLedger {
     for (const k of keys) this.sent.add(k);
   }
 
-  /** Tombstones for a committed batch's records, to commit with it. */
+  /**
+   * Tombstones for a batch's records, to commit with it. The keys stay known until {@link forget}
+   * runs after that commit succeeded, so a failed commit does not send the batch again.
+   */
   clear(sinks: string[], alertIds: string[]): Array<{ topic: string; key: string; value: null }> {
     const out: Array<{ topic: string; key: string; value: null }> = [];
     for (const sink of sinks) {
       for (const id of alertIds) {
         const key = `${sink}:${id}`;
-        if (this.sent.delete(key)) out.push({ topic: this.topic, key, value: null });
+        if (this.sent.has(key)) {
+          out.push({ topic: this.topic, key, value: null });
+          this.committing.push(key);
+        }
       }
     }
     return out;
+  }
+
+  /** After the commit: the cleared keys are gone from the topic too. */
+  forget(): void {
+    for (const key of this.committing) this.sent.delete(key);
+    this.committing = [];
   }
 }

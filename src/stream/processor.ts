@@ -27,6 +27,8 @@ export interface ProcessorOptions<V> {
   parse(record: LogRecord): Parsed<V>;
   /** Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. */
   handle(items: Item<V>[], ctx: ProcessContext): void | Promise<void>;
+  /** Called after a batch was committed (not after a failed one). */
+  afterCommit?: () => void;
   /** Called when partitions are assigned, after the stores were restored. */
   onAssign?: (partitions: TopicPartition[]) => Promise<void> | void;
   /** State whose staged updates are committed with each batch; restored on assignment. */
@@ -96,6 +98,7 @@ export class Processor<V> {
       await this.recover();
       throw err;
     }
+    this.options.afterCommit?.();
     return records.length;
   }
 

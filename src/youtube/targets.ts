@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors.js';
+import { VIDEO_ID } from '../core/video.js';
 
 /** What to watch: a playlist, a channel's uploads, or one video. */
 export type Target =
@@ -6,7 +7,6 @@ export type Target =
   | { kind: 'channel'; id?: string; handle?: string }
   | { kind: 'video'; id: string };
 
-const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
 const PLAYLIST_ID = /^[A-Za-z0-9_-]{2,64}$/;
 const CHANNEL_ID = /^UC[A-Za-z0-9_-]{22}$/;
 const HANDLE = /^@[A-Za-z0-9._-]{3,30}$/;
@@ -52,7 +52,14 @@ export function parsePlaylist(input: string): Target {
 export function parseChannel(input: string): Target {
   const s = input.trim();
   const url = asUrl(s);
-  const part = url ? decodeURIComponent(url.pathname.match(/^\/(?:channel\/)?(@?[^/]+)/)?.[1] ?? '') : s;
+  let part = s;
+  if (url) {
+    try {
+      part = decodeURIComponent(url.pathname.match(/^\/(?:channel\/)?(@?[^/]+)/)?.[1] ?? '');
+    } catch {
+      part = '';
+    }
+  }
   if (CHANNEL_ID.test(part)) return { kind: 'channel', id: part };
   if (HANDLE.test(part)) return { kind: 'channel', handle: part };
   if (!url && /^[A-Za-z0-9._-]{3,30}$/.test(part) && !part.startsWith('UC')) return { kind: 'channel', handle: `@${part}` };

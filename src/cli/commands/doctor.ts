@@ -25,9 +25,10 @@ export async function doctorCommand(): Promise<number> {
       line(false, 'YouTube API key', explain(err));
     }
   }
-  if (!env.TELEGRAM_BOT_TOKEN || !env.TELEGRAM_CHAT_ID) {
-    const missing = [!env.TELEGRAM_BOT_TOKEN && 'TELEGRAM_BOT_TOKEN', !env.TELEGRAM_CHAT_ID && 'TELEGRAM_CHAT_ID'].filter(Boolean).join(' and ');
-    line(false, 'Telegram', `${missing} not set — alerts would go to the console only`);
+  if (!env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_CHAT_ID) {
+    process.stdout.write('- Telegram: not configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID); alerts go to the console or a webhook\n');
+  } else if (!env.TELEGRAM_BOT_TOKEN || !env.TELEGRAM_CHAT_ID) {
+    line(false, 'Telegram', `${env.TELEGRAM_BOT_TOKEN ? 'TELEGRAM_CHAT_ID' : 'TELEGRAM_BOT_TOKEN'} is not set — set both, or neither`);
   } else {
     try {
       const sink = new TelegramSink({ token: env.TELEGRAM_BOT_TOKEN, chatId: env.TELEGRAM_CHAT_ID, apiRoot: env.TELEGRAM_API_ROOT });

@@ -3,7 +3,8 @@ import { loadContext, shutdownSignals } from '../context.js';
 import { apiOptions } from './serve.js';
 import { Pipeline, type StageName } from '../../runtime/pipeline.js';
 import { buildSinks } from '../../runtime/sinks.js';
-import { HistoryApi, runTogether } from '../../api/service.js';
+import { HistoryApi } from '../../api/service.js';
+import { runTogether } from '../../stream/loops.js';
 
 /**
  * `ytwatch run` (all stages) and the single-stage workers; `--once` polls once and drains. With
@@ -25,7 +26,7 @@ export async function runCommand(args: CliArgs, stages: StageName[]): Promise<nu
       return 0;
     }
     if (args.port !== undefined) {
-      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts() });
+      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts(), quotaUnitsToday: stages.includes('fetch') ? () => pipeline.quotaUnitsToday() ?? 0 : undefined });
       process.stdout.write(`ytwatch: dashboard ${api.url}/ · API docs ${api.url}/docs\n`);
     }
     ctx.logger.info({ stages, log: pipeline.log.kind, targets: ctx.targets.length }, 'ytwatch running; Ctrl-C to stop');

@@ -1,19 +1,27 @@
 import type { Consumer, ConsumerOptions, LogRecord, PollOptions, TopicPartition, Transaction } from '../../core/log.js';
 import type { SqliteLog } from './sqlite-log.js';
+import { GroupLock } from './group-lock.js';
 
-/** The single member of a consumer group on the embedded log; it is assigned every partition. */
+/**
+ * The single member of a consumer group on the embedded log (a lock file keeps out a second one,
+ * in any process); it is assigned every partition.
+ */
 export class SqliteConsumer implements Consumer {
   private readonly positions = new Map<string, number>();
   private partitions: TopicPartition[] = [];
   private next = 0;
   private closed = false;
+  private readonly lock: GroupLock;
 
   constructor(
     private readonly log: SqliteLog,
     private readonly options: ConsumerOptions,
-  ) {}
+  ) {
+    this.lock = GroupLock.for(log.path, options.group);
+  }
 
   async start(): Promise<void> {
+    this.lock.acquire(this.options.group);
     const assigned: TopicPartition[] = [];
     for (const topic of this.options.topics) {
       const count = await this.log.partitionCount(topic);
@@ -90,7 +98,11 @@ export class SqliteConsumer implements Consumer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.options.onRevoke?.(this.partitions);
+    try {
+      await this.options.onRevoke?.(this.partitions);
+    } finally {
+      this.lock.release();
+    }
   }
 }
 

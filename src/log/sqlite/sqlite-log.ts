@@ -43,6 +43,7 @@ type Row = { partition: number; offset: number; key: string | null; value: strin
 export class SqliteLog implements EventLog {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
+  readonly path: string;
   private readonly appended = new EventEmitter();
   private readonly topics = new Map<string, TopicInfo>();
   private readonly defaultPartitions: number;
@@ -52,6 +53,7 @@ export class SqliteLog implements EventLog {
 
   constructor(options: SqliteLogOptions) {
     mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    this.path = options.path;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -99,7 +101,8 @@ export class SqliteLog implements EventLog {
 
   async produce(records: ProduceRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const touched = this.guard(() => this.db.transaction(() => this.appendAll(records))());
+    // IMMEDIATE: take the write lock up front (waiting out busy_timeout) instead of failing an upgrade.
+    const touched = this.guard(() => this.db.transaction(() => this.appendAll(records)).immediate());
     this.notify(touched);
   }
 
@@ -163,8 +166,6 @@ export class SqliteLog implements EventLog {
     stmt.run(...rows);
   }
 
-
-
   /** Appends `produce` and stores `offsets` for `group` in one SQLite transaction. */
   commitTransaction(group: string, produce: ProduceRecord[], offsets: PartitionOffset[]): void {
     const touched = this.guard(() =>
@@ -172,7 +173,7 @@ export class SqliteLog implements EventLog {
         const topics = this.appendAll(produce);
         for (const o of offsets) this.stmt.commit.run(group, o.topic, o.partition, o.offset);
         return topics;
-      })(),
+      }).immediate(),
     );
     this.notify(touched);
   }
@@ -254,7 +255,7 @@ export class SqliteLog implements EventLog {
     } catch (err) {
       if (err instanceof LogError) throw err;
       const code = (err as { code?: string }).code ?? '';
-      throw new LogError(`sqlite log: ${(err as Error).message}`, code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED', { cause: err });
+      throw new LogError(`sqlite log: ${(err as Error).message}`, code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'), { cause: err });
     }
   }
 }
