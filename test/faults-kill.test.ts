@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { after, before, it } from 'node:test';
 import { FakeTelegram } from '../src/fakes/telegram.js';
 import { FakeYouTube } from '../src/fakes/youtube.js';
-import { runCli, scratch, startCli } from './helpers/cli.js';
+import { fakesEnv, runCli, scratch, startCli } from './helpers/cli.js';
 
 const CHANGES = 40;
 const KILLS = 5;
@@ -24,14 +24,7 @@ before(async () => {
   yt.addPlaylist('PLkill', yt.addVideos(CHANGES).map((v) => v.id));
   s = scratch();
   s.writeConfig({ notify: { paceMs: 0, groupAlerts: false, maxAttempts: 50 } });
-  env = {
-    YOUTUBE_API_KEY: yt.apiKey,
-    YOUTUBE_API_ROOT: yt.url,
-    TELEGRAM_BOT_TOKEN: tg.token,
-    TELEGRAM_CHAT_ID: '42',
-    TELEGRAM_API_ROOT: tg.url,
-    YTWATCH_DATA_DIR: s.dataDir,
-  };
+  env = fakesEnv(yt, tg, s.dataDir);
 });
 after(async () => {
   await yt.close();

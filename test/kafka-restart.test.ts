@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { after, before, it } from 'node:test';
 import { FakeTelegram } from '../src/fakes/telegram.js';
 import { FakeYouTube } from '../src/fakes/youtube.js';
-import { scratch, startCli } from './helpers/cli.js';
+import { fakesEnv, scratch, startCli } from './helpers/cli.js';
 import { ensureKafka, uniquePrefix } from './helpers/kafka.js';
 
 const SCRIPTS = resolve(import.meta.dirname, '../scripts');
@@ -57,12 +57,7 @@ const video = (i: number) => yt.videos.get(`vid${String(i).padStart(8, '0')}`)!;
 it(`broker stopped and restarted mid-run: ${BEFORE + DURING} alerts, all delivered`, async (t) => {
   const brokers = await ensureKafka();
   const env = {
-    YOUTUBE_API_KEY: yt.apiKey,
-    YOUTUBE_API_ROOT: yt.url,
-    TELEGRAM_BOT_TOKEN: tg.token,
-    TELEGRAM_CHAT_ID: '42',
-    TELEGRAM_API_ROOT: tg.url,
-    YTWATCH_DATA_DIR: s.dataDir,
+    ...fakesEnv(yt, tg, s.dataDir),
     KAFKA_BROKERS: brokers,
     YTWATCH_TOPIC_PREFIX: uniquePrefix('restart'),
   };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FakeTelegram } from '../../src/fakes/telegram.js';
 import { FakeYouTube } from '../../src/fakes/youtube.js';
-import { runCli, scratch } from '../helpers/cli.js';
+import { fakesEnv, runCli, scratch } from '../helpers/cli.js';
 
 const PLAYLIST = 'PLacceptance120videos';
 
@@ -27,15 +27,7 @@ export function acceptanceSuite(name: string, extraEnv: () => Record<string, str
       yt.addPlaylist(PLAYLIST, videos.map((v) => v.id));
       s = scratch();
       s.writeConfig({ notify: { paceMs: 0 } });
-      env = {
-        YOUTUBE_API_KEY: yt.apiKey,
-        YOUTUBE_API_ROOT: yt.url,
-        TELEGRAM_BOT_TOKEN: tg.token,
-        TELEGRAM_CHAT_ID: '42',
-        TELEGRAM_API_ROOT: tg.url,
-        YTWATCH_DATA_DIR: s.dataDir,
-        ...(await extraEnv()),
-      };
+      env = { ...fakesEnv(yt, tg, s.dataDir), ...(await extraEnv()) };
     });
     after(async () => {
       await yt.close();

@@ -27,6 +27,18 @@ export function scratch(prefix = 'ytwatch-test-'): { dir: string; dataDir: strin
   };
 }
 
+/** The variables that point the CLI at the YouTube and Telegram fakes (chat 42) and a data folder. */
+export function fakesEnv(yt: { apiKey: string; url: string }, tg: { token: string; url: string }, dataDir: string): Record<string, string> {
+  return {
+    YOUTUBE_API_KEY: yt.apiKey,
+    YOUTUBE_API_ROOT: yt.url,
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_CHAT_ID: '42',
+    TELEGRAM_API_ROOT: tg.url,
+    YTWATCH_DATA_DIR: dataDir,
+  };
+}
+
 /** The CLI's environment: nothing of the developer's (no real keys), only what the test gives. */
 export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, YTWATCH_LOG_LEVEL: 'warn', ...env };
