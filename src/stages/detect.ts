@@ -42,7 +42,7 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     input: names.topic('videos'),
     deadLetterTopic: names.topic('deadLetters'),
     stores: [store as KeyedStore<unknown>],
-    maxBatch: options.maxBatch ?? 2000,
+    maxBatch: options.maxBatch ?? 10000,
     parse: (record) => parseRecord(VideoEvent, record.value),
     handle: (items, ctx) => {
       for (const item of items) detectOne(item, store, rules, names, ctx);
