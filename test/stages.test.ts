@@ -9,6 +9,7 @@ import { names as makeNames } from '../src/core/topics.js';
 import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
 import { topicSpecs } from '../src/runtime/open-log.js';
 import { drain } from '../src/stream/processor.js';
+import { readTopic } from '../src/stream/read.js';
 import { createDetect } from '../src/stages/detect.js';
 import { createNotify } from '../src/stages/notify.js';
 import { DEFAULT_RULES } from '../src/config/schema.js';
@@ -34,11 +35,7 @@ const snap = (videoId: string, views: number, likes: number | null, comments: nu
 });
 
 async function readAll<T>(log: SqliteLog, topic: string): Promise<T[]> {
-  const out: T[] = [];
-  for (let p = 0; p < (await log.partitionCount(topic)); p++) {
-    for (const r of await log.read(topic, p, 0, 100_000)) out.push(JSON.parse(r.value!) as T);
-  }
-  return out;
+  return (await readTopic(log, topic)).map((r) => JSON.parse(r.value!) as T);
 }
 
 const signal = new AbortController().signal;

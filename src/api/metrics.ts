@@ -5,17 +5,21 @@ import { historyGroups, type HistoryCounters } from '../history/service.js';
 import type { HistoryStore } from '../history/store.js';
 import type { FeedHub } from './live.js';
 
-export interface MetricsSources {
+/** What this process's pipeline stages report to `/metrics`, when it runs them (`run --port`). */
+export interface ProcessMetrics {
+  /** YouTube quota units spent today (Pacific), from the poller's ledger. */
+  quotaUnitsToday?: () => number;
+  /** Alerts the notify stage of this process delivered or dead-lettered. */
+  delivery?: () => { delivered: number; failed: number };
+}
+
+export interface MetricsSources extends ProcessMetrics {
   log: EventLog;
   names: Names;
   store: HistoryStore;
   hub: FeedHub;
   /** The history stage of this process, when it runs one. */
   counters?: HistoryCounters;
-  /** YouTube quota units spent today (Pacific), from the poller's ledger in the data folder. */
-  quotaUnitsToday?: () => number;
-  /** Alerts the notify stage of this process delivered or dead-lettered (`run --port`). */
-  delivery?: () => { delivered: number; failed: number };
 }
 
 /**

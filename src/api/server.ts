@@ -12,12 +12,12 @@ import type { HistoryCounters } from '../history/service.js';
 import type { HistoryStore } from '../history/store.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { FeedHub } from './live.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type ProcessMetrics } from './metrics.js';
 import { feedRoutes } from './routes-feed.js';
 import { videoRoutes } from './routes-videos.js';
 import { healthReply } from './schemas.js';
 
-export interface ApiOptions {
+export interface ApiOptions extends ProcessMetrics {
   store: HistoryStore;
   log: EventLog;
   names: Names;
@@ -30,8 +30,6 @@ export interface ApiOptions {
   heartbeatMs?: number;
   /** Timeout of each `/health` check. Default 2 s. */
   healthTimeoutMs?: number;
-  quotaUnitsToday?: () => number;
-  delivery?: () => { delivered: number; failed: number };
   /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
   token?: string;
 }
@@ -85,7 +83,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
   );
 
-  const registry = createMetrics({ log, names, store, hub, counters: options.counters, quotaUnitsToday: options.quotaUnitsToday, delivery: options.delivery });
+  const registry = createMetrics(options);
   app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['ops'], produces: ['text/plain'] } }, async (_req, reply) => {
     const body = await registry.metrics();
     return reply.header('content-type', registry.contentType).send(body);

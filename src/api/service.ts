@@ -7,10 +7,11 @@ import { HistoryService } from '../history/service.js';
 import { HistoryStore } from '../history/store.js';
 import { FeedHub } from './live.js';
 import { ConfigError } from '../core/errors.js';
+import type { ProcessMetrics } from './metrics.js';
 import { buildApi, isLoopback, listen } from './server.js';
 
 
-export interface HistoryApiOptions {
+export interface HistoryApiOptions extends ProcessMetrics {
   log: EventLog;
   names: Names;
   logger: Logger;
@@ -22,10 +23,6 @@ export interface HistoryApiOptions {
   port: number;
   /** Required unless `host` is a loopback address. */
   token?: string;
-  /** Quota units spent today by this process's fetch stage, for `/metrics`. */
-  quotaUnitsToday?: () => number;
-  /** Alerts delivered/failed by this process's notify stage, for `/metrics`. */
-  delivery?: () => { delivered: number; failed: number };
 }
 
 /**
