@@ -119,7 +119,7 @@ const alert = {
     id: { type: 'string' },
     videoId: { type: 'string' },
     title: { type: 'string' },
-    kind: { type: 'string', enum: ['change', 'unavailable'] },
+    kind: { type: 'string', enum: ['change', 'unavailable', 'new'] },
     metric: { type: ['string', 'null'] },
     previous: { type: ['number', 'null'] },
     current: { type: ['number', 'null'] },

@@ -11,6 +11,9 @@ const optionalString = z.string().optional().transform(nonEmpty);
 export const EnvSchema = z.object({
   YOUTUBE_API_KEY: optionalString.describe('YouTube Data API v3 key. Required by `run`, `fetch` and `doctor` (not by `demo`).'),
   YOUTUBE_API_ROOT: z.string().url().default('https://youtube.googleapis.com').describe('YouTube API root; requests go to `ROOT/youtube/v3/…`. Tests point it at a local fake.'),
+  YOUTUBE_FEEDS_ROOT: z.string().url().default('https://www.youtube.com').describe('Root of YouTube\'s public Atom feeds (`ROOT/feeds/videos.xml?channel_id=…` or `?playlist_id=…`), read at no quota to keep membership current. Tests point it at a local fake.'),
+  WEBSUB_CALLBACK_URL: optionalString.pipe(z.string().url().optional()).describe('Opt-in WebSub push: the public URL, reachable from the internet, at which the hub reaches ytwatch\'s `/websub` route (e.g. `https://example.org/websub`; ytwatch appends `/<channel id>`). Needs `run --port`. New uploads then alert within seconds.'),
+  WEBSUB_HUB_URL: z.string().url().default('https://pubsubhubbub.appspot.com/subscribe').describe('WebSub hub that ytwatch subscribes the watched channels at (used only with `WEBSUB_CALLBACK_URL`).'),
   TELEGRAM_BOT_TOKEN: optionalString.describe('Bot token from @BotFather. With `TELEGRAM_CHAT_ID`, alerts go to Telegram. Never logged.'),
   TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`.'),
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org').describe('Telegram Bot API root; requests go to `ROOT/bot<token>/<method>`.'),
@@ -53,6 +56,11 @@ export const Interval = z.union([
   z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like "30s", "5m", "1h", or "auto"'),
 ]);
 
+const Duration = z.union([
+  z.number().positive(),
+  z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like "30s", "5m", "1h"'),
+]);
+
 export const FileConfigSchema = z
   .object({
     watch: z
@@ -85,9 +93,17 @@ export const FileConfigSchema = z
         attempts: Count.default(5).describe('Attempts per YouTube call for retriable failures (5xx, timeouts, network).'),
         baseDelayMs: z.number().int().nonnegative().default(1000).describe('First back-off delay between attempts; doubles each time, with jitter.'),
         timeoutMs: Count.default(15_000).describe('Timeout of one YouTube request.'),
+        fullListingEvery: Duration.default('24h').describe('Time between full `playlistItems` listings of a watched playlist or channel; in between, its public feed keeps membership current at no quota. Seconds, or "30m", "6h", "24h".'),
       })
       .strict()
       .default({}),
+    websub: z
+      .object({
+        leaseSeconds: Count.default(432_000).describe('Lease asked of the WebSub hub per subscription; ytwatch renews each one when 80% of it has passed. Default 5 days.'),
+      })
+      .strict()
+      .default({})
+      .describe('WebSub push of new uploads (with `WEBSUB_CALLBACK_URL`).'),
     partitions: Count.default(1).describe('Partitions of new topics on the embedded log (Kafka: see the Kafka section).'),
     history: z
       .object({

@@ -6,6 +6,8 @@ import type { Env, FileConfig } from '../config/schema.js';
 import { parseInterval } from '../config/load.js';
 import { YouTubeClient } from '../youtube/client.js';
 import { FetchStore } from '../youtube/fetch-store.js';
+import { FeedClient } from '../youtube/feeds.js';
+import { MembershipStore } from '../youtube/membership-store.js';
 import type { Target } from '../youtube/targets.js';
 import { FetchStage, type PollResult } from '../stages/fetch.js';
 import { createDetect } from '../stages/detect.js';
@@ -50,6 +52,7 @@ export class Pipeline {
     readonly names: Names,
     private readonly options: PipelineOptions,
     private readonly fetchStore?: FetchStore,
+    private readonly membershipStore?: MembershipStore,
   ) {}
 
   static async open(options: PipelineOptions): Promise<Pipeline> {
@@ -62,15 +65,21 @@ export class Pipeline {
     const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
     const log = await openLog(logOptions(env, config, names));
     let store: FetchStore | undefined;
+    let members: MembershipStore | undefined;
     try {
-      if (stages.includes('fetch')) store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
+      if (stages.includes('fetch')) {
+        store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
+        members = new MembershipStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
+      }
     } catch (err) {
+      store?.close();
       await log.close();
       throw err;
     }
-    const p = new Pipeline(log, names, options, store);
+    const p = new Pipeline(log, names, options, store, members);
     try {
-      if (store) {
+      if (store && members) {
+        const warned = new Set<string>();
         const client = new YouTubeClient({
           apiKey: env.YOUTUBE_API_KEY!,
           apiRoot: env.YOUTUBE_API_ROOT,
@@ -86,6 +95,16 @@ export class Pipeline {
           attempts: config.youtube.attempts,
           baseDelayMs: config.youtube.baseDelayMs,
           onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
+          membership: {
+            store: members,
+            feeds: new FeedClient({ root: env.YOUTUBE_FEEDS_ROOT, timeoutMs: config.youtube.timeoutMs }),
+            fullListingEveryMs: (parseInterval(config.youtube.fullListingEvery) as number) * 1000,
+            onFeedError: (source, err) => {
+              const first = !warned.has(source.key);
+              warned.add(source.key);
+              logger[first ? 'warn' : 'debug']({ target: source.key, err: describeError(err) }, 'feed unreadable; listing this target in full (costs quota)');
+            },
+          },
         });
       }
       if (stages.includes('detect')) {
@@ -156,6 +175,7 @@ export class Pipeline {
     for (const { processor } of this.processors) await processor.close().catch(() => {});
     for (const s of this.options.sinks) await s.close?.().catch(() => {});
     this.fetchStore?.close();
+    this.membershipStore?.close();
     await this.log.close();
   }
 }

@@ -8,7 +8,10 @@ import type { Logger } from './logger.js';
 export interface PollLoopOptions {
   fetch: FetchStage;
   store: FetchStore;
-  /** Seconds between polls, or `auto`: the shortest interval at which polls fit `dailyBudget`. */
+  /**
+   * Seconds between polls, or `auto`: the shortest interval at which polls between full listings
+   * (statistics, plus a unit per playlist) fit `dailyBudget` minus the daily full listings.
+   */
   interval: number | 'auto';
   dailyBudget: number;
   logger: Logger;
@@ -47,7 +50,7 @@ export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abor
         const poll = await fetch.poll(abort);
         paused = false;
         lastUnits = poll.units;
-        waitSec = interval === 'auto' ? autoInterval(Math.max(1, poll.units), dailyBudget) : interval;
+        waitSec = interval === 'auto' ? autoInterval(Math.max(1, poll.steadyUnits), Math.max(1, dailyBudget - poll.listingUnitsPerDay)) : interval;
         logger.info({ ...poll, nextPollInSec: waitSec }, 'poll done');
       } catch (err) {
         if (abort.aborted || stop.aborted) return;

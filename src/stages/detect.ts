@@ -26,7 +26,8 @@ export interface DetectOptions {
  * The detect stage: the seeds' ksqlDB queries done right. For every snapshot on `youtube_videos` it
  * compares with the previous values of that video (kept in a changelog-backed store), writes a
  * `youtube_changes` record when anything differs and a `telegram_outbox` alert for each metric whose
- * rules fire. The first snapshot of a video only sets its state. A video that stops being returned
+ * rules fire. The first snapshot of a video only sets its state, and raises a 🆕 alert when the
+ * video just joined a watched channel or playlist (`discoveredBy`). A video that stops being returned
  * yields one "unavailable" alert, not a drop to zero.
  *
  * Delivery: exactly once into `youtube_changes` and `telegram_outbox` — outputs, state and input
@@ -79,7 +80,10 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
   }
   const next = stateOf(ev);
   store.put(ev.videoId, next);
-  if (!prev) return;
+  if (!prev) {
+    if (ev.discoveredBy) ctx.emit({ topic: names.topic('outbox'), key: ev.videoId, value: JSON.stringify(newVideoAlert(record, ev)) });
+    return;
+  }
   const differs = METRICS.some((m) => prev[m] !== next[m]);
   if (!differs) return;
   ctx.emit({ topic: names.topic('changes'), key: ev.videoId, value: JSON.stringify(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)) });
@@ -100,6 +104,15 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
     };
     ctx.emit({ topic: names.topic('outbox'), key: ev.videoId, value: JSON.stringify(alert) });
   }
+}
+
+/**
+ * The 🆕 alert: the first snapshot of a video that joined a watched channel or playlist after its
+ * baseline. Once per video, because only a video without state gets it (feed, listing and push may
+ * all report it).
+ */
+function newVideoAlert(record: LogRecord, s: VideoSnapshot): Alert {
+  return { v: 1, id: alertId(record, 'new'), videoId: s.videoId, title: s.title, kind: 'new', metric: null, previous: null, current: null, rules: [`new:${s.discoveredBy}`], at: s.fetchedAt };
 }
 
 function stateOf(s: VideoSnapshot): VideoState {

@@ -63,6 +63,14 @@ export class YouTubeClient {
     return ids;
   }
 
+  /** How many items a playlist holds (`pageInfo.totalResults` of a one-item page): 1 unit. */
+  async playlistSize(playlistId: string, signal?: AbortSignal): Promise<number> {
+    const res = await this.call('playlistItems.list', () =>
+      this.api.playlistItems.list({ part: ['id'], playlistId, maxResults: 1 }, { signal }),
+    );
+    return res.pageInfo?.totalResults ?? res.items?.length ?? 0;
+  }
+
   /** The uploads playlist of a channel (by id or handle), or `undefined` when there is no such channel. */
   async uploadsPlaylist(channel: { id?: string; handle?: string }, signal?: AbortSignal): Promise<string | undefined> {
     const res = await this.call('channels.list', () =>
