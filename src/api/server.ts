@@ -15,6 +15,8 @@ import type { FeedHub } from './live.js';
 import { createMetrics, type ProcessMetrics } from './metrics.js';
 import { feedRoutes } from './routes-feed.js';
 import { videoRoutes } from './routes-videos.js';
+import { websubRoutes } from './routes-websub.js';
+import type { WebSubCallback } from '../youtube/websub.js';
 import { healthReply } from './schemas.js';
 
 export interface ApiOptions extends ProcessMetrics {
@@ -32,6 +34,8 @@ export interface ApiOptions extends ProcessMetrics {
   healthTimeoutMs?: number;
   /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
   token?: string;
+  /** When set, serves the WebSub callback `/websub/:channelId`, the one route without the token. */
+  websub?: WebSubCallback;
 }
 
 
@@ -64,6 +68,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         { name: 'videos', description: 'Videos and their history' },
         { name: 'feed', description: 'Changes and alerts' },
         { name: 'ops', description: 'Health and metrics' },
+        ...(options.websub ? [{ name: 'websub', description: 'WebSub push from YouTube\'s hub (no token: signed by the hub)' }] : []),
       ],
     },
   });
@@ -92,14 +97,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   videoRoutes(app, store, clock);
   feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000);
   dashboardRoutes(app);
+  if (options.websub) await websubRoutes(app, options.websub);
   await app.ready();
   return app;
 }
 
-/** Rejects requests without the token (401, constant-time comparison). */
+/** Rejects requests without the token (401, constant-time comparison), but on `public` routes. */
 function bearerAuth(token: string) {
   const expected = createHash('sha256').update(token).digest();
   return async (req: FastifyRequest, reply: FastifyReply) => {
+    if ((req.routeOptions.config as { public?: boolean } | undefined)?.public === true) return;
     const header = req.headers.authorization;
     const query = req.query as Record<string, unknown>;
     const fromQuery = typeof query.access_token === 'string' ? query.access_token : undefined;

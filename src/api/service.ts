@@ -9,6 +9,7 @@ import { FeedHub } from './live.js';
 import { ConfigError } from '../core/errors.js';
 import type { ProcessMetrics } from './metrics.js';
 import { buildApi, isLoopback, listen } from './server.js';
+import type { WebSubCallback } from '../youtube/websub.js';
 
 
 export interface HistoryApiOptions extends ProcessMetrics {
@@ -23,6 +24,8 @@ export interface HistoryApiOptions extends ProcessMetrics {
   port: number;
   /** Required unless `host` is a loopback address. */
   token?: string;
+  /** Serves the WebSub callback route (see `routes-websub.ts`). */
+  websub?: WebSubCallback;
 }
 
 /**
@@ -52,6 +55,7 @@ export class HistoryApi {
         store, log, names, hub, logger,
         counters: history.counters,
         token: options.token,
+        websub: options.websub,
         quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
       });

@@ -161,6 +161,11 @@ export class Pipeline {
     await runTogether(stop, abort, loops);
   }
 
+  /** This process's fetch stage, if it runs one (the push source feeds through it). */
+  fetchStage(): FetchStage | undefined {
+    return this.fetch;
+  }
+
   /** Quota units spent today (Pacific) by this process's fetch stage, if it runs one. */
   quotaUnitsToday(): number | undefined {
     return this.fetchStore?.unitsOn(Date.now());

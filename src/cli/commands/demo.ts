@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EnvSchema, FileConfigSchema } from '../../config/schema.js';
 import { loadEnv, parseInterval } from '../../config/load.js';
 import { FakeYouTube } from '../../fakes/youtube.js';
+import { FakeFeeds } from '../../fakes/feeds.js';
 import { Pipeline } from '../../runtime/pipeline.js';
 import { createLogger } from '../../runtime/logger.js';
 import { ConsoleSink } from '../../sinks/console.js';
@@ -21,6 +22,7 @@ export async function demoCommand(args: CliArgs): Promise<number> {
   parseInterval(interval);
   const level = loadEnv().YTWATCH_LOG_LEVEL;
   const fake = await FakeYouTube.start({ apiKey: 'demo-key' });
+  const feeds = await FakeFeeds.start(fake);
   const dataDir = mkdtempSync(join(tmpdir(), 'ytwatch-demo-'));
   let stopSim = () => {};
   let pipeline: Pipeline | undefined;
@@ -28,7 +30,7 @@ export async function demoCommand(args: CliArgs): Promise<number> {
   try {
     const { playlistId, videos } = FakeYouTube.demoData(fake);
     stopSim = fake.simulate({ everyMs: 2000 });
-    const env = EnvSchema.parse({ YOUTUBE_API_KEY: 'demo-key', YOUTUBE_API_ROOT: fake.url, YTWATCH_DATA_DIR: dataDir, YTWATCH_LOG_LEVEL: level === 'info' ? 'warn' : level });
+    const env = EnvSchema.parse({ YOUTUBE_API_KEY: 'demo-key', YOUTUBE_API_ROOT: fake.url, YOUTUBE_FEEDS_ROOT: feeds.url, YTWATCH_DATA_DIR: dataDir, YTWATCH_LOG_LEVEL: level === 'info' ? 'warn' : level });
     const config = FileConfigSchema.parse({ interval });
     pipeline = await Pipeline.open({
       env,
@@ -47,6 +49,7 @@ export async function demoCommand(args: CliArgs): Promise<number> {
     signals.dispose();
     stopSim();
     await pipeline?.close();
+    await feeds.close();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
