@@ -46,10 +46,13 @@ export interface PollResult {
 }
 
 /**
- * The fetch stage: one poll reads every watched video's statistics at 50 ids per `videos.list` call
- * and 50 items per `playlistItems.list` page, and appends one record per video to `youtube_videos`
- * in a single append (all or nothing on SQLite; on Kafka an idempotent producer, where a failed
- * poll may be partly appended and is polled again — a repeated snapshot changes nothing). Cost: Σ⌈playlist items/50⌉ + ⌈videos/50⌉ units.
+ * The fetch stage: one poll learns each playlist's and channel's members (a full `playlistItems`
+ * listing, or with `membership` its feed — see {@link MembershipResolver}), reads every watched
+ * video's statistics at 50 ids per `videos.list` call, and appends one record per video to
+ * `youtube_videos` in a single append (all or nothing on SQLite; on Kafka an idempotent producer,
+ * where a failed poll may be partly appended and is polled again — a repeated snapshot changes
+ * nothing). The membership is recorded only after that append. Cost: ⌈videos/50⌉ units, plus one
+ * per playlist between full listings, or Σ⌈playlist items/50⌉ more for a full listing.
  */
 export class FetchStage {
   private readonly clock: () => number;
