@@ -9,9 +9,18 @@ import { FakeFeeds, atomEntry, atomFeed } from '../src/fakes/feeds.js';
 import { FakeTelegram } from '../src/fakes/telegram.js';
 import { FakeYouTube } from '../src/fakes/youtube.js';
 import { parseAtom, FeedError } from '../src/youtube/feeds.js';
-import { fakesEnv, runCli, scratch } from './helpers/cli.js';
+import { once as onceEvent } from 'node:events';
+import { fakesEnv, runCli, scratch, startCli } from './helpers/cli.js';
 
 const CHANNEL = 'UCfeedsChannel0000000001';
+
+async function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 const UPLOADS = 'UUfeedsChannel0000000001';
 const PLAYLIST = 'PLfeedsPlaylist120';
 
@@ -113,6 +122,31 @@ describe('membership from feeds (ytwatch run --once, a channel and a playlist of
     assert.equal(tg.messages.length, sent + 1);
     assert.match(tg.messages.at(-1)!.parsedText, /🆕 New video: Appended at the end/);
     assert.equal(await once(s, playlist), 4);
+  });
+
+  it('ytwatch run --interval 2s: a new upload alerts at a following poll; no listing after the first poll', async () => {
+    const s = fresh();
+    yt.resetUnits();
+    const listed = pages();
+    const child = startCli(['run', '--channel', CHANNEL, '--interval', '2s'], env(s), s.dir);
+    try {
+      const sent = tg.messages.length;
+      const feedReads = feeds.requests.length;
+      await until(() => feeds.requests.length >= feedReads + 1, 20_000);
+      const firstPages = pages() - listed;
+      const [video] = yt.addVideos(1, 'live');
+      video!.title = 'Uploaded while running';
+      yt.playlists.get(UPLOADS)!.unshift(video!.id);
+      const messages = await tg.waitForMessages(sent + 1, 20_000);
+      assert.match(messages.at(-1)!.parsedText, /🆕 New video: Uploaded while running/);
+      const reads = feeds.requests.length;
+      await until(() => feeds.requests.length >= reads + 2, 20_000);
+      assert.equal(pages() - listed, firstPages, 'no playlistItems call after the first poll');
+      assert.equal(tg.messages.length, sent + 1, 'one alert');
+    } finally {
+      child.kill('SIGTERM');
+      await onceEvent(child, 'close');
+    }
   });
 
   it('an unreadable or malformed feed falls back to a full listing, and nothing is lost', async () => {

@@ -90,6 +90,12 @@ describe('WebSub push (ytwatch run --port with WEBSUB_CALLBACK_URL)', () => {
     assert.equal(yt.unitsUsed, 6, 'the first poll: 3 pages + 3 videos.list');
   });
 
+  it('/metrics splits the latest poll\'s units into membership and statistics', async () => {
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    assert.match(text, /^ytwatch_youtube_poll_units\{part="membership"\} 3$/m);
+    assert.match(text, /^ytwatch_youtube_poll_units\{part="statistics"\} 3$/m);
+  });
+
   it('the callback is the one route reachable without the API token; it echoes only its own topics', async () => {
     assert.equal((await fetch(`${base}/videos`)).status, 401);
     const other = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': channelTopic('UCnotWatched000000000001'), 'hub.challenge': 'abc', 'hub.lease_seconds': '60' });

@@ -58,6 +58,7 @@ export class HistoryApi {
         websub: options.websub,
         quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
+        lastPollUnits: options.lastPollUnits,
       });
       const url = await listen(app, options.host, options.port);
       await history.start();

@@ -46,6 +46,7 @@ export class Pipeline {
   private fetch?: FetchStage;
   private readonly processors: Array<{ name: StageName; processor: Processor<unknown> }> = [];
   private counters?: NotifyCounters;
+  private lastPoll?: PollResult;
 
   private constructor(
     readonly log: EventLog,
@@ -135,6 +136,7 @@ export class Pipeline {
     const dlq = this.names.topic('deadLetters');
     const dlqBefore = await this.log.endOffsets(dlq);
     const poll = this.fetch ? await this.fetch.poll(signal) : undefined;
+    this.lastPoll = poll ?? this.lastPoll;
     if (poll) this.options.logger.info(poll, 'poll done');
     for (const { processor } of this.processors) await drain(processor, signal);
     return {
@@ -156,7 +158,7 @@ export class Pipeline {
     const { fetch, fetchStore: store } = this;
     if (fetch && store) {
       const interval = parseInterval(this.options.interval ?? this.options.config.interval);
-      loops.push((halt, ab) => pollLoop({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger }, halt, ab));
+      loops.push((halt, ab) => pollLoop({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger, onPoll: (poll) => (this.lastPoll = poll) }, halt, ab));
     }
     await runTogether(stop, abort, loops);
   }
@@ -164,6 +166,11 @@ export class Pipeline {
   /** This process's fetch stage, if it runs one (the push source feeds through it). */
   fetchStage(): FetchStage | undefined {
     return this.fetch;
+  }
+
+  /** Units the latest poll spent on membership and on statistics. */
+  lastPollUnits(): { membership: number; statistics: number } | undefined {
+    return this.lastPoll && { membership: this.lastPoll.membershipUnits, statistics: this.lastPoll.statisticsUnits };
   }
 
   /** Quota units spent today (Pacific) by this process's fetch stage, if it runs one. */

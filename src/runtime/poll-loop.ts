@@ -1,6 +1,6 @@
 import { YtwatchError, describeError } from '../core/errors.js';
 import { nextPacificMidnight, sleep } from '../core/time.js';
-import { autoInterval, type FetchStage } from '../stages/fetch.js';
+import { autoInterval, type FetchStage, type PollResult } from '../stages/fetch.js';
 import { YouTubeApiError } from '../youtube/errors.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
 import type { Logger } from './logger.js';
@@ -17,6 +17,8 @@ export interface PollLoopOptions {
   logger: Logger;
   clock?: () => number;
   random?: () => number;
+  /** Called after each successful poll. */
+  onPoll?: (poll: PollResult) => void;
 }
 
 /** Midnight Pacific (YouTube's quota reset) after `now`, plus up to 5 minutes of jitter. */
@@ -50,6 +52,7 @@ export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abor
         const poll = await fetch.poll(abort);
         paused = false;
         lastUnits = poll.units;
+        options.onPoll?.(poll);
         waitSec = interval === 'auto' ? autoInterval(Math.max(1, poll.steadyUnits), Math.max(1, dailyBudget - poll.listingUnitsPerDay)) : interval;
         logger.info({ ...poll, nextPollInSec: waitSec }, 'poll done');
       } catch (err) {
