@@ -3,6 +3,15 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { pacificDay } from '../core/time.js';
 
+/** Opens (creating its private folder) a SQLite file of the poller, in WAL mode. */
+export function openStoreDb(path: string): Database.Database {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 /**
  * What the poller keeps between runs, in `fetch.db` in the data folder: the quota ledger per Pacific
  * day, channels' uploads playlists (looked up once), and the ids YouTube has returned before (so a
@@ -13,9 +22,7 @@ export class FetchStore {
   private readonly stmt;
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
+    this.db = openStoreDb(path);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, uploads TEXT NOT NULL);

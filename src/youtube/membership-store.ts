@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openStoreDb } from './fetch-store.js';
 
 /** What the poller knows of one playlist's or channel's members. */
 export interface Membership {
@@ -20,10 +19,7 @@ export class MembershipStore {
   private readonly stmt;
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openStoreDb(path);
     this.db.exec('CREATE TABLE IF NOT EXISTS membership (target TEXT PRIMARY KEY, ids TEXT NOT NULL, listed_at INTEGER NOT NULL)');
     this.stmt = {
       get: this.db.prepare<[string], { ids: string; listed_at: number }>('SELECT ids, listed_at FROM membership WHERE target = ?'),

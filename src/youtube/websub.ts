@@ -27,6 +27,8 @@ interface Subscription {
   secret: string;
   /** Set once the hub verified (epoch ms). */
   expiresAt?: number;
+  /** Counts verifications, to tell whether one arrived while a request was in flight. */
+  verified: number;
   /** When to send the next subscribe request: renewal, or a retry after a failure. */
   nextAt: number;
   failures: number;
@@ -87,7 +89,7 @@ export class WebSubSubscriber {
   watch(channelIds: string[]): void {
     for (const channelId of channelIds) {
       if (this.subs.has(channelId)) continue;
-      this.subs.set(channelId, { channelId, topic: channelTopic(channelId), secret: randomBytes(32).toString('hex'), nextAt: 0, failures: 0 });
+      this.subs.set(channelId, { channelId, topic: channelTopic(channelId), secret: randomBytes(32).toString('hex'), nextAt: 0, failures: 0, verified: 0 });
     }
   }
 
@@ -95,15 +97,16 @@ export class WebSubSubscriber {
   async renewDue(signal?: AbortSignal, onError?: (channelId: string, err: unknown) => void): Promise<void> {
     for (const sub of this.subs.values()) {
       if (this.clock() < sub.nextAt) continue;
+      const verified = sub.verified;
       try {
         await this.subscribe(sub, signal);
         // Until the hub verifies, ask again after a while (a lost verification, a slow hub).
-        sub.nextAt = this.clock() + Math.min(300_000, this.options.leaseSeconds * 500);
+        if (sub.verified === verified) sub.nextAt = this.clock() + Math.min(300_000, this.options.leaseSeconds * 500);
         sub.failures = 0;
       } catch (err) {
         if (signal?.aborted) return;
         sub.failures++;
-        sub.nextAt = this.clock() + Math.min(300_000, 1000 * 2 ** Math.min(sub.failures, 9));
+        if (sub.verified === verified) sub.nextAt = this.clock() + Math.min(300_000, 1000 * 2 ** Math.min(sub.failures, 9));
         onError?.(sub.channelId, err);
       }
     }
@@ -134,6 +137,7 @@ export class WebSubSubscriber {
     const lease = Number.isFinite(granted) && granted > 0 ? granted : this.options.leaseSeconds;
     const now = this.clock();
     sub.expiresAt = now + lease * 1000;
+    sub.verified++;
     sub.nextAt = now + lease * 1000 * (this.options.renewAt ?? 0.8);
     return challenge;
   }
