@@ -41,6 +41,7 @@ describe('parseAtom', () => {
     assert.throws(() => parseAtom('<feed><entry>'), FeedError);
     assert.throws(() => parseAtom('{"json": true}'), FeedError);
     assert.throws(() => parseAtom('<html><body>hi</body></html>'), FeedError);
+    assert.throws(() => parseAtom('<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><feed><title>&b;</title></feed>'), FeedError);
   });
 
   it('skips entries without a valid video id', () => {

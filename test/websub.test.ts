@@ -98,6 +98,8 @@ describe('WebSub push (ytwatch run --port with WEBSUB_CALLBACK_URL)', () => {
 
   it('the callback is the one route reachable without the API token; it echoes only its own topics', async () => {
     assert.equal((await fetch(`${base}/videos`)).status, 401);
+    const openapi = await (await fetch(`${base}/docs/json`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { paths: Record<string, unknown> };
+    assert.ok(openapi.paths['/websub/{channelId}'], 'documented in the OpenAPI');
     const other = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': channelTopic('UCnotWatched000000000001'), 'hub.challenge': 'abc', 'hub.lease_seconds': '60' });
     assert.equal((await fetch(`${base}/websub/${CHANNEL}?${other}`)).status, 404);
     assert.equal((await fetch(`${base}/websub/UCnotWatched000000000001?${other}`)).status, 404);

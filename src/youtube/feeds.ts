@@ -47,10 +47,12 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof 
 const nodes = (v: unknown): Node[] => (Array.isArray(v) ? v.filter((x): x is Node => typeof x === 'object' && x !== null) : []);
 
 /**
- * Parses an Atom document from YouTube. Throws {@link FeedError} when it is not well-formed XML or
- * has no `<feed>` root; entries without a valid `yt:videoId` are skipped.
+ * Parses an Atom document from YouTube. Throws {@link FeedError} when it is not well-formed XML,
+ * declares a DTD, or has no `<feed>` root; entries without a valid `yt:videoId` are skipped.
  */
 export function parseAtom(xml: string): AtomFeed {
+  // YouTube's feeds declare no DTD; refusing one rules out entity-expansion bombs.
+  if (/<!DOCTYPE/i.test(xml)) throw new FeedError('feed declares a DTD, which YouTube\'s feeds never do');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new FeedError(`feed is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   let doc: Node;
