@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 import { runCli, scratch, startCli, waitForOutput } from './helpers/cli.js';
 import { freePort } from './helpers/postgres.js';
 

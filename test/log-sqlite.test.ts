@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
 import { logContract } from './contract/log.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ytwatch-log-'));

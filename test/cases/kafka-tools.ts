@@ -2,7 +2,7 @@
  * Test-side views of a Kafka deployment: group membership as the broker sees it (through the native
  * admin client), whole-topic reads, and a wait for a group to catch up.
  */
-import type { EventLog, LogRecord } from '../../src/core/log.js';
+import type { EventLog, LogRecord } from '../../src/engine/core/log.js';
 
 interface Described {
   groups: Array<{ members: Array<{ memberId: string; assignment: { topicPartitions: Array<{ topic: string; partition: number }> } }> }>;

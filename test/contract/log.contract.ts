@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import type { Consumer, EventLog, LogRecord } from '../../src/core/log.js';
-import { partitionFor } from '../../src/core/partition.js';
+import type { Consumer, EventLog, LogRecord } from '../../src/engine/core/log.js';
+import { partitionFor } from '../../src/engine/core/partition.js';
 
 export interface LogFactory {
   /** A log ready for use; the suite closes it. */
