@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { names } from '../src/app/core/topics.js';
-import { createEventLog, topicSpecs } from '../src/app/runtime/open-log.js';
+import { createEventLog } from '../src/engine/log/create.js';
+import { topicSpecs } from '../src/app/runtime/open-log.js';
 import { benchDetect, benchLatency, type DetectResult } from './embedded.js';
 import { withTempDir } from './util.js';
 

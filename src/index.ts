@@ -7,9 +7,9 @@ export type { EventLog, Consumer, ConsumerOptions, LogRecord, ProduceRecord, Top
 export { LogError } from './engine/core/log.js';
 export { partitionFor, murmur2 } from './engine/core/partition.js';
 export { YtwatchError, ConfigError, isRetriable } from './engine/core/errors.js';
-export { DeadLetter, parseRecord } from './app/core/events.js';
+export { DeadLetter, parseRecord } from './engine/core/records.js';
 export { SqliteLog, type SqliteLogOptions } from './engine/log/sqlite/sqlite-log.js';
-export { createEventLog, type CreateLogOptions } from './app/runtime/open-log.js';
+export { createEventLog, type CreateLogOptions } from './engine/log/create.js';
 export { Processor, nextOffsets, drain, type ProcessorOptions, type ProcessContext, type Item, type Parsed } from './engine/stream/processor.js';
 export { KeyedStore } from './engine/stream/state.js';
 export { readPartition, readTopic } from './engine/stream/read.js';

@@ -1,5 +1,6 @@
 import type { EventLog } from '../../engine/core/log.js';
-import { Alert, VideoChange, VideoEvent, parseRecord } from '../core/events.js';
+import { Alert, VideoChange, VideoEvent } from '../core/events.js';
+import { parseRecord } from '../../engine/core/records.js';
 import { describeError } from '../../engine/core/errors.js';
 import { sleep } from '../../engine/core/time.js';
 import type { Names } from '../core/topics.js';

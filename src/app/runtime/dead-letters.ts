@@ -1,5 +1,5 @@
 import type { EventLog, LogRecord, ProduceRecord } from '../../engine/core/log.js';
-import { DeadLetter, parseRecord } from '../core/events.js';
+import { DeadLetter, parseRecord } from '../../engine/core/records.js';
 import type { Names } from '../core/topics.js';
 import { nextOffsets } from '../../engine/stream/processor.js';
 import { readTopic } from '../../engine/stream/read.js';

@@ -1,5 +1,6 @@
 import type { EventLog, LogRecord } from '../../engine/core/log.js';
-import { Alert, METRICS, VideoEvent, parseRecord, type VideoChange, type VideoSnapshot } from '../core/events.js';
+import { Alert, METRICS, VideoEvent, type VideoChange, type VideoSnapshot } from '../core/events.js';
+import { parseRecord } from '../../engine/core/records.js';
 import type { Names } from '../core/topics.js';
 import { KeyedStore } from '../../engine/stream/state.js';
 import { Processor, type Item, type ProcessContext } from '../../engine/stream/processor.js';

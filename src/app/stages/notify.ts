@@ -1,5 +1,6 @@
 import type { EventLog } from '../../engine/core/log.js';
-import { Alert, parseRecord } from '../core/events.js';
+import { Alert } from '../core/events.js';
+import { parseRecord } from '../../engine/core/records.js';
 import type { Names } from '../core/topics.js';
 import { Processor, type Item } from '../../engine/stream/processor.js';
 import type { Sink } from '../sinks/sink.js';

@@ -1,5 +1,5 @@
 import type { Consumer, EventLog, LogRecord, PartitionOffset, ProduceRecord, TopicPartition } from '../core/log.js';
-import type { DeadLetter } from '../../app/core/events.js';
+import type { DeadLetter } from '../core/records.js';
 import type { KeyedStore } from './state.js';
 
 /** The outcome of parsing one input record. */

@@ -1,4 +1,4 @@
-import { DeadLetter, parseRecord } from '../../core/events.js';
+import { DeadLetter, parseRecord } from '../../../engine/core/records.js';
 import { YtwatchError } from '../../../engine/core/errors.js';
 import { names as makeNames } from '../../core/topics.js';
 import { logOptions, openLog } from '../../runtime/open-log.js';

@@ -1,6 +1,16 @@
-import type { Consumer, ConsumerOptions, LogRecord, PollOptions, TopicPartition, Transaction } from '../../core/log.js';
-import type { SqliteLog } from './sqlite-log.js';
+import type { Consumer, ConsumerOptions, LogRecord, PartitionOffset, PollOptions, ProduceRecord, TopicPartition, Transaction } from '../../core/log.js';
 import { GroupLock } from './group-lock.js';
+
+/** What a consumer needs of the embedded log (`SqliteLog` provides it), so the two files do not import each other. */
+export interface SqliteGroupLog {
+  readonly path: string;
+  partitionCount(topic: string): Promise<number>;
+  endOffsets(topic: string): Promise<Map<number, number>>;
+  committedOffsets(group: string, topic: string): Promise<Map<number, number>>;
+  readSync(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[];
+  waitForAppend(topics: string[], ms: number, signal?: AbortSignal): Promise<void>;
+  commitTransaction(group: string, produce: ProduceRecord[], offsets: PartitionOffset[]): void;
+}
 
 /**
  * The single member of a consumer group on the embedded log (a lock file keeps out a second one,
@@ -14,7 +24,7 @@ export class SqliteConsumer implements Consumer {
   private readonly lock: GroupLock;
 
   constructor(
-    private readonly log: SqliteLog,
+    private readonly log: SqliteGroupLog,
     private readonly options: ConsumerOptions,
   ) {
     this.lock = GroupLock.for(log.path, options.group);
