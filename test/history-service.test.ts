@@ -101,7 +101,7 @@ describe('history stage', () => {
     const letters = [];
     for (const p of [0, 1]) letters.push(...(await log.read(names.topic('deadLetters'), p, 0, 10)));
     assert.equal(letters.length, 1, 'the poison record is dead-lettered once');
-    const letter = DeadLetter.parse(JSON.parse(letters[0]!.value!));
+    const letter = DeadLetter.parse(JSON.parse(letters[0]!.value!.toString('utf8')));
     assert.equal(letter.stage, 'history');
     assert.match(letter.reason, /not JSON/);
   });

@@ -116,8 +116,8 @@ it('kill -9 of one of two detect workers: every change and alert exactly once', 
   await caughtUp(log, group, videos, 90_000);
   const caughtUpMs = Date.now() - killedAt;
 
-  const changes = (await readAll(log, names.topic('changes'))).map((r) => VideoChange.parse(JSON.parse(r.value!)));
-  const alerts = (await readAll(log, names.topic('outbox'))).map((r) => Alert.parse(JSON.parse(r.value!)));
+  const changes = (await readAll(log, names.topic('changes'))).map((r) => VideoChange.parse(JSON.parse(r.value!.toString('utf8'))));
+  const alerts = (await readAll(log, names.topic('outbox'))).map((r) => Alert.parse(JSON.parse(r.value!.toString('utf8'))));
 
   const expectedChanges: string[] = [];
   const expectedAlerts: string[] = [];

@@ -35,7 +35,7 @@ const snap = (videoId: string, views: number, likes: number | null, comments: nu
 });
 
 async function readAll<T>(log: SqliteLog, topic: string): Promise<T[]> {
-  return (await readTopic(log, topic)).map((r) => JSON.parse(r.value!) as T);
+  return (await readTopic(log, topic)).map((r) => JSON.parse(r.value!.toString('utf8')) as T);
 }
 
 const signal = new AbortController().signal;

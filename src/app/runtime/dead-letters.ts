@@ -1,5 +1,5 @@
 import type { EventLog, LogRecord, ProduceRecord } from '../../engine/core/log.js';
-import { DeadLetter, parseRecord } from '../../engine/core/records.js';
+import { DeadLetter, originalValue, parseRecord } from '../../engine/core/records.js';
 import type { Names } from '../core/topics.js';
 import { nextOffsets } from '../../engine/stream/processor.js';
 import { readTopic } from '../../engine/stream/read.js';
@@ -34,9 +34,9 @@ export async function drainDeadLetters(log: EventLog, names: Names): Promise<num
       for (const r of records) {
         const parsed = parseRecord(DeadLetter, r.value);
         if (!parsed.ok || parsed.value.value === null) continue;
-        const { topic: original, key, value, sink } = parsed.value;
+        const { topic: original, key, sink } = parsed.value;
         // A notify failure names its sink: the replay goes to that sink only.
-        produce.push({ topic: original, key, value, ...(sink ? { headers: { [SINK_HEADER]: sink } } : {}) });
+        produce.push({ topic: original, key, value: originalValue(parsed.value), ...(sink ? { headers: { [SINK_HEADER]: sink } } : {}) });
       }
       await consumer.commit({ produce, offsets: nextOffsets(records) });
       total += produce.length;

@@ -15,13 +15,19 @@ import { YtwatchError } from './errors.js';
 export interface ProduceRecord {
   topic: string;
   key: string | null;
-  /** The payload, UTF-8 text (JSON in ytwatch's own topics). `null` is a tombstone on compacted topics. */
-  value: string | null;
+  /**
+   * The payload: bytes, stored and returned as they are (a topic's serde writes them; JSON by
+   * default). Text is taken as its UTF-8 bytes, as Kafka clients do. `null` is a tombstone on
+   * compacted topics.
+   */
+  value: Uint8Array | string | null;
   headers?: Record<string, string>;
 }
 
 /** A record read back from the log. */
-export interface LogRecord extends ProduceRecord {
+export interface LogRecord extends Omit<ProduceRecord, 'value'> {
+  /** The payload's bytes (a Buffer), or `null` for a tombstone. */
+  value: Buffer | null;
   partition: number;
   /** Position in its partition; strictly increasing, not necessarily contiguous. */
   offset: number;

@@ -1,8 +1,14 @@
 /**
- * Records every pipeline on the engine shares: the dead letter, and strict parsing of JSON values
- * against a zod schema. A value that fails to parse is a poison record and goes to the dead letters.
+ * Records every pipeline on the engine shares: the dead letter (with the original value's bytes),
+ * and strict parsing of JSON values against a zod schema. A value that fails to parse is a poison
+ * record and goes to the dead letters.
  */
 import { z } from 'zod';
+import { asBuffer, strictText, utf8 } from './bytes.js';
+import { jsonSerde } from './serde.js';
+import { defineTopic, parseValue, type Parsed } from './topic.js';
+
+const JSON_SERDE = jsonSerde<unknown>();
 
 /** A dead letter (ytwatch's `ytwatch_dead_letters`): a record a stage could not handle, with the reason and the original value. */
 export const DeadLetter = z.object({
@@ -14,7 +20,9 @@ export const DeadLetter = z.object({
   partition: z.number().int(),
   offset: z.number().int(),
   key: z.string().nullable(),
+  /** The original value: its UTF-8 text, or base64 when `valueEncoding` says so (a binary format). */
   value: z.string().nullable(),
+  valueEncoding: z.literal('base64').optional(),
   /** The original record's headers, if it had any. */
   headers: z.record(z.string()).optional(),
   at: z.number().int(),
@@ -22,17 +30,23 @@ export const DeadLetter = z.object({
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
-/** Parses JSON text against a schema, returning a readable reason instead of throwing. */
-export function parseRecord<T>(schema: z.ZodType<T>, text: string | null): { ok: true; value: T } | { ok: false; reason: string } {
-  if (text === null) return { ok: false, reason: 'empty value (tombstone) on a data topic' };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
-  }
-  const res = schema.safeParse(json);
-  if (res.success) return { ok: true, value: res.data };
-  const issue = res.error.issues[0]!;
-  return { ok: false, reason: `invalid: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+/** The dead-letter topic's definition; a pipeline binds it to its own name. */
+export const DEAD_LETTERS = defineTopic<DeadLetter>({ name: 'dead_letters', schema: DeadLetter, key: (d) => d.key });
+
+/** A dead letter's copy of an original value: UTF-8 text when it is text, else base64. */
+export function letterValue(value: Uint8Array | null): Pick<DeadLetter, 'value' | 'valueEncoding'> {
+  if (value === null) return { value: null };
+  const asText = strictText(value);
+  return asText !== undefined ? { value: asText } : { value: asBuffer(value).toString('base64'), valueEncoding: 'base64' };
+}
+
+/** The original bytes a dead letter holds (what `dlq replay` re-queues). */
+export function originalValue(letter: DeadLetter): Buffer | null {
+  if (letter.value === null) return null;
+  return letter.valueEncoding === 'base64' ? Buffer.from(letter.value, 'base64') : utf8(letter.value);
+}
+
+/** Parses a JSON value against a schema, returning a readable reason instead of throwing. */
+export function parseRecord<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: Uint8Array | string | null): Parsed<T> {
+  return parseValue(schema, JSON_SERDE, typeof value === 'string' ? utf8(value) : value);
 }

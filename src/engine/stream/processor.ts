@@ -1,9 +1,9 @@
 import type { Consumer, EventLog, LogRecord, PartitionOffset, ProduceRecord, TopicPartition } from '../core/log.js';
-import type { DeadLetter } from '../core/records.js';
+import { DEAD_LETTERS, letterValue, type DeadLetter } from '../core/records.js';
+import { bindTopic, type Parsed, type Topic } from '../core/topic.js';
 import type { KeyedStore } from './state.js';
 
-/** The outcome of parsing one input record. */
-export type Parsed<V> = { ok: true; value: V } | { ok: false; reason: string };
+export type { Parsed };
 
 export interface Item<V> {
   record: LogRecord;
@@ -23,7 +23,8 @@ export interface ProcessorOptions<V> {
   stage: string;
   group: string;
   input: string;
-  deadLetterTopic: string;
+  /** Where poison records and failures go: a topic name (JSON dead letters) or a bound topic. */
+  deadLetterTopic: string | Topic<DeadLetter>;
   parse(record: LogRecord): Parsed<V>;
   /** Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. */
   handle(items: Item<V>[], ctx: ProcessContext): void | Promise<void>;
@@ -47,10 +48,12 @@ export class Processor<V> {
   private consumer?: Consumer;
   private readonly options: ProcessorOptions<V>;
   private readonly clock: () => number;
+  private readonly deadLetters: Topic<DeadLetter>;
 
   constructor(options: ProcessorOptions<V>) {
     this.options = options;
     this.clock = options.clock ?? Date.now;
+    this.deadLetters = typeof options.deadLetterTopic === 'string' ? bindTopic(DEAD_LETTERS, options.deadLetterTopic) : options.deadLetterTopic;
   }
 
   async start(): Promise<void> {
@@ -131,12 +134,12 @@ export class Processor<V> {
       partition: record.partition,
       offset: record.offset,
       key: record.key,
-      value: record.value,
+      ...letterValue(record.value),
       ...(record.headers ? { headers: record.headers } : {}),
       at: this.clock(),
       ...extra,
     };
-    return { topic: this.options.deadLetterTopic, key: record.key, value: JSON.stringify(letter) };
+    return this.deadLetters.record(letter, { key: record.key });
   }
 }
 

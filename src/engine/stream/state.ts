@@ -1,5 +1,6 @@
 import type { EventLog, ProduceRecord } from '../core/log.js';
 import { partitionFor } from '../core/partition.js';
+import { jsonSerde, type Serde } from '../core/serde.js';
 import { readPartition } from './read.js';
 
 /**
@@ -14,9 +15,11 @@ export class KeyedStore<V> {
   private staged: ProduceRecord[] = [];
   private partitions = 1;
 
+  /** `serde` writes the changelog's values; default JSON. */
   constructor(
     private readonly log: EventLog,
     readonly topic: string,
+    private readonly serde: Serde<V> = jsonSerde<V>(),
   ) {}
 
   /** Loads the given changelog partitions (replacing what was held for them). */
@@ -29,7 +32,7 @@ export class KeyedStore<V> {
         for (const r of page) {
           if (r.key === null) continue;
           if (r.value === null) this.data.delete(r.key);
-          else this.data.set(r.key, { value: JSON.parse(r.value) as V, partition: p });
+          else this.data.set(r.key, { value: this.serde.deserialize(r.value) as V, partition: p });
         }
         loaded += page.length;
       }
@@ -53,7 +56,7 @@ export class KeyedStore<V> {
 
   put(key: string, value: V): void {
     this.data.set(key, { value, partition: partitionFor(key, this.partitions) });
-    this.staged.push({ topic: this.topic, key, value: JSON.stringify(value) });
+    this.staged.push({ topic: this.topic, key, value: this.serde.serialize(value) });
   }
 
   delete(key: string): void {

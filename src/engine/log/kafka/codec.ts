@@ -1,5 +1,6 @@
 import type { LogRecord, ProduceRecord } from '../../core/log.js';
 import type { NativeMessage, NativeProducer } from './native.js';
+import { toBytes } from '../../core/bytes.js';
 
 /** A record with its partition already chosen (by `partitionFor`, as on the embedded log). */
 export interface PlacedRecord extends ProduceRecord {
@@ -9,10 +10,10 @@ export interface PlacedRecord extends ProduceRecord {
 /** Appends one placed record to a native producer's queue (throws when the queue is full). */
 export function enqueue(producer: NativeProducer, r: PlacedRecord, opaque?: unknown): void {
   const headers = r.headers ? Object.entries(r.headers).map(([k, v]) => ({ [k]: v })) : undefined;
-  producer.produce(r.topic, r.partition, r.value === null ? null : Buffer.from(r.value, 'utf8'), r.key, null, opaque, headers);
+  producer.produce(r.topic, r.partition, r.value === null ? null : toBytes(r.value), r.key, null, opaque, headers);
 }
 
-/** A consumed message as a {@link LogRecord}: UTF-8 key and value, headers as a plain object. */
+/** A consumed message as a {@link LogRecord}: UTF-8 key, the value's bytes, headers as a plain object. */
 export function toRecord(m: NativeMessage): LogRecord {
   let headers: Record<string, string> | undefined;
   for (const h of m.headers ?? []) {
@@ -23,7 +24,7 @@ export function toRecord(m: NativeMessage): LogRecord {
     partition: m.partition,
     offset: m.offset,
     key: m.key === undefined || m.key === null ? null : m.key.toString(),
-    value: m.value === null ? null : m.value.toString('utf8'),
+    value: m.value,
     ...(headers ? { headers } : {}),
     timestamp: m.timestamp ?? Date.now(),
   };

@@ -1,4 +1,8 @@
-/** Tables of the embedded log. One database file holds every topic, partition and group. */
+/**
+ * Tables of the embedded log. One database file holds every topic, partition and group. `value`
+ * columns hold BLOBs (record values are bytes); data folders written before hold TEXT there, which
+ * reads back as its UTF-8 bytes, so no migration is needed.
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS topics (
   name TEXT PRIMARY KEY,

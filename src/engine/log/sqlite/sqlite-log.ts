@@ -13,6 +13,7 @@ import type {
 } from '../../core/log.js';
 import { LogError } from '../../core/log.js';
 import { partitionFor } from '../../core/partition.js';
+import { toBytes, utf8 } from '../../core/bytes.js';
 import { SCHEMA } from './schema.js';
 import { SqliteConsumer } from './sqlite-consumer.js';
 
@@ -32,7 +33,13 @@ interface TopicInfo {
 /** Rows per multi-row INSERT (7 parameters each, well under SQLite's 32766). */
 const INSERT_CHUNK = 200;
 
-type Row = { partition: number; offset: number; key: string | null; value: string | null; headers: string | null; ts: number };
+/** `value` is a BLOB; data folders written before values were bytes hold TEXT there. */
+type Row = { partition: number; offset: number; key: string | null; value: Buffer | string | null; headers: string | null; ts: number };
+
+/** A stored value as bytes: BLOBs as they are, TEXT (older data folders) as its UTF-8 bytes. */
+function fromColumn(value: Buffer | string | null): Buffer | null {
+  return typeof value === 'string' ? utf8(value) : value;
+}
 
 /**
  * The embedded event log on SQLite (WAL mode): the default backend, no servers needed. Appends and
@@ -127,11 +134,11 @@ export class SqliteLog implements EventLog {
           if (upserts.length > 0) this.insertRows('compacted', upserts.splice(0));
           this.stmt.tombstone.run(r.topic, partition, r.key);
         } else {
-          upserts.push(r.topic, partition, r.key, offset, r.value, headers, now);
+          upserts.push(r.topic, partition, r.key, offset, toBytes(r.value), headers, now);
           if (upserts.length === INSERT_CHUNK * 7) this.insertRows('compacted', upserts.splice(0));
         }
       } else {
-        rows.push(r.topic, partition, offset, r.key, r.value, headers, now);
+        rows.push(r.topic, partition, offset, r.key, r.value === null ? null : toBytes(r.value), headers, now);
         if (rows.length === INSERT_CHUNK * 7) this.insertRows('records', rows.splice(0));
       }
       next.set(id, offset + 1);
@@ -207,7 +214,7 @@ export class SqliteLog implements EventLog {
       partition: r.partition,
       offset: r.offset,
       key: r.key,
-      value: r.value,
+      value: fromColumn(r.value),
       headers: r.headers ? (JSON.parse(r.headers) as Record<string, string>) : undefined,
       timestamp: r.ts,
     }));
