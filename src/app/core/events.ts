@@ -73,3 +73,14 @@ export const Alert = z.object({
   at: z.number().int(),
 });
 export type Alert = z.infer<typeof Alert>;
+
+/** `ytwatch_detect_state`, keyed by video id: what detect remembers per video (`LATEST_BY_OFFSET`'s current). */
+export const VideoState = z.object({
+  title: z.string(),
+  views: count,
+  likes: count,
+  comments: count,
+  available: z.boolean(),
+  at: z.number().int(),
+});
+export type VideoState = z.infer<typeof VideoState>;

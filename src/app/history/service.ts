@@ -1,6 +1,5 @@
-import type { EventLog } from '../../engine/core/log.js';
-import { Alert, VideoChange, VideoEvent } from '../core/events.js';
-import { parseRecord } from '../../engine/core/records.js';
+import { recordId, type EventLog } from '../../engine/core/log.js';
+import type { Alert, VideoChange, VideoEvent } from '../core/events.js';
 import { describeError } from '../../engine/core/errors.js';
 import { sleep } from '../../engine/core/time.js';
 import type { Names } from '../core/topics.js';
@@ -57,13 +56,12 @@ export class HistoryService {
     this.clock = options.clock ?? Date.now;
     const { log, names, store } = options;
     const groups = historyGroups(names);
-    const common = { log, deadLetterTopic: names.topic('deadLetters'), maxBatch: options.maxBatch ?? 500 };
+    const common = { log, deadLetterTopic: names.of('deadLetters'), maxBatch: options.maxBatch ?? 500 };
     const videos = new Processor<VideoEvent>({
       ...common,
       stage: 'history',
       group: groups.videos,
-      input: names.topic('videos'),
-      parse: (r) => parseRecord(VideoEvent, r.value),
+      input: names.of('videos'),
       handle: async (items) => {
         this.counters.snapshots += await store.addEvents(items.map((i) => i.value));
       },
@@ -72,10 +70,9 @@ export class HistoryService {
       ...common,
       stage: 'history',
       group: groups.changes,
-      input: names.topic('changes'),
-      parse: (r) => parseRecord(VideoChange, r.value),
+      input: names.of('changes'),
       handle: async (items) => {
-        const entries = items.map(({ record: r, value: c }): FeedEntry => ({ kind: 'change', id: `${r.topic}/${r.partition}/${r.offset}`, videoId: c.videoId, title: c.title, at: c.at, change: c }));
+        const entries = items.map(({ record: r, value: c }): FeedEntry => ({ kind: 'change', id: recordId(r), videoId: c.videoId, title: c.title, at: c.at, change: c }));
         this.publish(await store.addFeed(entries));
       },
     });
@@ -83,8 +80,7 @@ export class HistoryService {
       ...common,
       stage: 'history',
       group: groups.alerts,
-      input: names.topic('outbox'),
-      parse: (r) => parseRecord(Alert, r.value),
+      input: names.of('outbox'),
       handle: async (items) => {
         const entries = items.map(({ value: a }): FeedEntry => ({ kind: 'alert', id: a.id, videoId: a.videoId, title: a.title, at: a.at, alert: a }));
         this.publish(await store.addFeed(entries));

@@ -1,5 +1,5 @@
 import type { EventLog, LogRecord, ProduceRecord } from '../../engine/core/log.js';
-import { DeadLetter, originalValue, parseRecord } from '../../engine/core/records.js';
+import { originalValue } from '../../engine/core/records.js';
 import type { Names } from '../core/topics.js';
 import { nextOffsets } from '../../engine/stream/processor.js';
 import { readTopic } from '../../engine/stream/read.js';
@@ -32,7 +32,7 @@ export async function drainDeadLetters(log: EventLog, names: Names): Promise<num
       }
       const produce: ProduceRecord[] = [];
       for (const r of records) {
-        const parsed = parseRecord(DeadLetter, r.value);
+        const parsed = names.of('deadLetters').parse(r.value);
         if (!parsed.ok || parsed.value.value === null) continue;
         const { topic: original, key, sink } = parsed.value;
         // A notify failure names its sink: the replay goes to that sink only.

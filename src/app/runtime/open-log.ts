@@ -1,5 +1,5 @@
 import type { EventLog, TopicSpec } from '../../engine/core/log.js';
-import { TOPICS, type Names } from '../core/topics.js';
+import type { Names } from '../core/topics.js';
 import { createEventLog } from '../../engine/log/create.js';
 import type { Env, FileConfig } from '../config/schema.js';
 
@@ -21,11 +21,7 @@ export function logOptions(env: Env, config: FileConfig, names: Names): OpenLogO
 
 /** Every topic ytwatch uses, with the state changelog co-partitioned with its input. */
 export function topicSpecs(names: Names, partitions: number): TopicSpec[] {
-  return (Object.keys(TOPICS) as Array<keyof typeof TOPICS>).map((t) => ({
-    name: names.topic(t),
-    partitions: t === 'notifySent' ? 1 : partitions,
-    compacted: t === 'detectState' || t === 'notifySent',
-  }));
+  return names.specs(partitions);
 }
 
 /** Opens the configured event log and creates ytwatch's topics. */

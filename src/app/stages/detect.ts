@@ -1,20 +1,11 @@
-import type { EventLog, LogRecord } from '../../engine/core/log.js';
-import { Alert, METRICS, VideoEvent, type VideoChange, type VideoSnapshot } from '../core/events.js';
-import { parseRecord } from '../../engine/core/records.js';
+import { recordId, type EventLog, type LogRecord } from '../../engine/core/log.js';
+import { METRICS, type Alert, type VideoChange, type VideoEvent, type VideoSnapshot, type VideoState } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { KeyedStore } from '../../engine/stream/state.js';
 import { Processor, type Item, type ProcessContext } from '../../engine/stream/processor.js';
 import { firedRules, type Rules } from './rules.js';
 
-/** What detect remembers per video: the latest values (`LATEST_BY_OFFSET`'s current). */
-export interface VideoState {
-  title: string;
-  views: number | null;
-  likes: number | null;
-  comments: number | null;
-  available: boolean;
-  at: number;
-}
+export type { VideoState };
 
 export interface DetectOptions {
   log: EventLog;
@@ -35,16 +26,16 @@ export interface DetectOptions {
  */
 export function createDetect(options: DetectOptions): Processor<VideoEvent> {
   const { log, names, rules } = options;
-  const store = new KeyedStore<VideoState>(log, names.topic('detectState'));
+  const state = names.of('detectState');
+  const store = new KeyedStore<VideoState>(log, state.name, state.def.serde);
   return new Processor<VideoEvent>({
     log,
     stage: 'detect',
     group: names.group('detect'),
-    input: names.topic('videos'),
-    deadLetterTopic: names.topic('deadLetters'),
+    input: names.of('videos'),
+    deadLetterTopic: names.of('deadLetters'),
     stores: [store as KeyedStore<unknown>],
     maxBatch: options.maxBatch ?? 10000,
-    parse: (record) => parseRecord(VideoEvent, record.value),
     handle: (items, ctx) => {
       for (const item of items) detectOne(item, store, rules, names, ctx);
     },
@@ -62,7 +53,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
     if (!prev || !prev.available) return;
     store.put(ev.videoId, { ...prev, available: false, at: ev.fetchedAt });
     const change = changeOf(ev.videoId, prev.title, ev.fetchedAt, prev, prev, true);
-    ctx.emit({ topic: names.topic('changes'), key: ev.videoId, value: JSON.stringify(change) });
+    ctx.emit(names.of('changes').record(change));
     const alert: Alert = {
       v: 1,
       id: alertId(record, 'unavailable'),
@@ -75,7 +66,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
       rules: ['unavailable'],
       at: ev.fetchedAt,
     };
-    ctx.emit({ topic: names.topic('outbox'), key: ev.videoId, value: JSON.stringify(alert) });
+    ctx.emit(names.of('outbox').record(alert));
     return;
   }
   const next = stateOf(ev);
@@ -83,7 +74,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
   if (!prev) return;
   const differs = METRICS.some((m) => prev[m] !== next[m]);
   if (!differs) return;
-  ctx.emit({ topic: names.topic('changes'), key: ev.videoId, value: JSON.stringify(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)) });
+  ctx.emit(names.of('changes').record(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)));
   for (const metric of METRICS) {
     const fired = firedRules(rules[metric], prev[metric], next[metric]);
     if (fired.length === 0) continue;
@@ -99,7 +90,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
       rules: fired,
       at: ev.fetchedAt,
     };
-    ctx.emit({ topic: names.topic('outbox'), key: ev.videoId, value: JSON.stringify(alert) });
+    ctx.emit(names.of('outbox').record(alert));
   }
 }
 
@@ -125,5 +116,5 @@ function changeOf(videoId: string, title: string, at: number, prev: VideoState, 
 
 /** Deterministic per input record and metric, so a replay produces the same idempotency key. */
 function alertId(record: LogRecord, what: string): string {
-  return `${record.topic}/${record.partition}/${record.offset}/${what}`;
+  return `${recordId(record)}/${what}`;
 }

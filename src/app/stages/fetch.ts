@@ -77,11 +77,11 @@ export class FetchStage {
         if (s) {
           returned.push(id);
           const snap: VideoSnapshot = { v: 1, type: 'snapshot', ...s, fetchedAt: this.clock(), pollId };
-          records.push({ topic: names.topic('videos'), key: id, value: JSON.stringify(snap) });
+          records.push(names.of('videos').record(snap));
         } else if (store.isKnown(id)) {
           unavailable++;
           const gone: VideoUnavailable = { v: 1, type: 'unavailable', videoId: id, fetchedAt: this.clock(), pollId };
-          records.push({ topic: names.topic('videos'), key: id, value: JSON.stringify(gone) });
+          records.push(names.of('videos').record(gone));
         } else if (explicit.has(id)) {
           throw new ConfigError(`unknown video ${id}: YouTube returned nothing for it`, 'check the id; private and deleted videos cannot be watched');
         }

@@ -1,6 +1,5 @@
 import type { EventLog } from '../../engine/core/log.js';
-import { Alert } from '../core/events.js';
-import { parseRecord } from '../../engine/core/records.js';
+import type { Alert } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { Processor, type Item } from '../../engine/stream/processor.js';
 import type { Sink } from '../sinks/sink.js';
@@ -35,15 +34,14 @@ export interface NotifyOptions {
  */
 export function createNotify(options: NotifyOptions): { processor: Processor<Alert>; counters: NotifyCounters } {
   const counters: NotifyCounters = { delivered: 0, failed: 0 };
-  const ledger = new SentLedger(options.log, options.names.topic('notifySent'));
+  const ledger = new SentLedger(options.log, options.names.of('notifySent'));
   const processor = new Processor<Alert>({
     log: options.log,
     stage: 'notify',
     group: options.names.group('notify'),
-    input: options.names.topic('outbox'),
-    deadLetterTopic: options.names.topic('deadLetters'),
+    input: options.names.of('outbox'),
+    deadLetterTopic: options.names.of('deadLetters'),
     maxBatch: options.maxBatch ?? 20,
-    parse: (record) => parseRecord(Alert, record.value),
     onAssign: () => ledger.restore(),
     afterCommit: () => ledger.forget(),
     handle: async (items, ctx) => {

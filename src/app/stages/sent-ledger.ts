@@ -1,4 +1,5 @@
 import type { EventLog } from '../../engine/core/log.js';
+import type { Topic } from '../../engine/core/topic.js';
 import { readTopic } from '../../engine/stream/read.js';
 
 /**
@@ -14,14 +15,14 @@ export class SentLedger {
 
   constructor(
     private readonly log: EventLog,
-    private readonly topic: string,
+    private readonly topic: Topic<1>,
   ) {}
 
   /** Loads every record (all partitions: the ledger is shared by every notify worker). */
   async restore(): Promise<void> {
     this.sent.clear();
     this.committing = [];
-    for (const r of await readTopic(this.log, this.topic)) {
+    for (const r of await readTopic(this.log, this.topic.name)) {
       if (r.key === null) continue;
       if (r.value === null) this.sent.delete(r.key);
       else this.sent.add(r.key);
@@ -35,7 +36,7 @@ export class SentLedger {
   /** Durably records a send (not part of any transaction: it must survive the crash it guards against). */
   async record(sink: string, alertIds: string[]): Promise<void> {
     const keys = alertIds.map((id) => `${sink}:${id}`);
-    await this.log.produce(keys.map((key) => ({ topic: this.topic, key, value: '1' })));
+    await this.log.produce(keys.map((key) => this.topic.record(1, { key })));
     for (const k of keys) this.sent.add(k);
   }
 
@@ -49,7 +50,7 @@ export class SentLedger {
       for (const id of alertIds) {
         const key = `${sink}:${id}`;
         if (this.sent.has(key)) {
-          out.push({ topic: this.topic, key, value: null });
+          out.push({ topic: this.topic.name, key, value: null });
           this.committing.push(key);
         }
       }

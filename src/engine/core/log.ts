@@ -24,6 +24,16 @@ export interface ProduceRecord {
   headers?: Record<string, string>;
 }
 
+/** A map key for one partition of a topic. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+/** A record's position as text, `topic/partition/offset`: unique in the log, stable across replays. */
+export function recordId(record: { topic: string; partition: number; offset: number }): string {
+  return `${record.topic}/${record.partition}/${record.offset}`;
+}
+
 /** A record read back from the log. */
 export interface LogRecord extends Omit<ProduceRecord, 'value'> {
   /** The payload's bytes (a Buffer), or `null` for a tombstone. */

@@ -51,7 +51,7 @@ export function bindTopic<T>(def: TopicDef<T>, name = def.name): Topic<T> {
       ...(options.headers ? { headers: options.headers } : {}),
     }),
     parse: (value) => parseValue(def.schema, def.serde, value),
-    spec: (partitions) => ({ name, partitions: def.partitions ?? partitions, ...(def.compacted ? { compacted: true } : {}) }),
+    spec: (partitions) => ({ name, partitions: def.partitions ?? partitions, compacted: def.compacted ?? false }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Consumer, EventLog, LogRecord, PartitionOffset, ProduceRecord, TopicPartition } from '../core/log.js';
+import { partitionKey } from '../core/log.js';
 import { DEAD_LETTERS, letterValue, type DeadLetter } from '../core/records.js';
 import { bindTopic, type Parsed, type Topic } from '../core/topic.js';
 import type { KeyedStore } from './state.js';
@@ -17,15 +18,16 @@ export interface ProcessContext {
   signal: AbortSignal;
 }
 
-export interface ProcessorOptions<V> {
+/** The input: a typed topic (parsed by its schema and serde), or a topic name with a parse function. */
+export type ProcessorInput<V> = { input: Topic<V>; parse?: (record: LogRecord) => Parsed<V> } | { input: string; parse: (record: LogRecord) => Parsed<V> };
+
+export type ProcessorOptions<V> = ProcessorInput<V> & {
   log: EventLog;
   /** Stage name, written on dead letters. */
   stage: string;
   group: string;
-  input: string;
   /** Where poison records and failures go: a topic name (JSON dead letters) or a bound topic. */
   deadLetterTopic: string | Topic<DeadLetter>;
-  parse(record: LogRecord): Parsed<V>;
   /** Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. */
   handle(items: Item<V>[], ctx: ProcessContext): void | Promise<void>;
   /** Called after a batch was committed (not after a failed one). */
@@ -36,7 +38,7 @@ export interface ProcessorOptions<V> {
   stores?: KeyedStore<unknown>[];
   maxBatch?: number;
   clock?: () => number;
-}
+};
 
 /**
  * The consume → process → produce loop every stage is built from. Each batch's outputs, state
@@ -49,18 +51,23 @@ export class Processor<V> {
   private readonly options: ProcessorOptions<V>;
   private readonly clock: () => number;
   private readonly deadLetters: Topic<DeadLetter>;
+  private readonly input: string;
+  private readonly parse: (record: LogRecord) => Parsed<V>;
 
   constructor(options: ProcessorOptions<V>) {
     this.options = options;
     this.clock = options.clock ?? Date.now;
+    const { input } = options;
+    this.input = typeof input === 'string' ? input : input.name;
+    this.parse = options.parse ?? ((r) => (input as Topic<V>).parse(r.value));
     this.deadLetters = typeof options.deadLetterTopic === 'string' ? bindTopic(DEAD_LETTERS, options.deadLetterTopic) : options.deadLetterTopic;
   }
 
   async start(): Promise<void> {
-    const { log, group, input, stores = [] } = this.options;
+    const { log, group, stores = [] } = this.options;
     this.consumer = await log.consumer({
       group,
-      topics: [input],
+      topics: [this.input],
       onAssign: async (parts: TopicPartition[]) => {
         for (const s of stores) await s.restore(parts.map((p) => p.partition));
         await this.options.onAssign?.(parts);
@@ -84,7 +91,7 @@ export class Processor<V> {
       deadLetter: (record, reason, extra) => out.push(this.deadLetter(record, reason, extra)),
     };
     for (const record of records) {
-      const parsed = this.options.parse(record);
+      const parsed = this.parse(record);
       if (parsed.ok) items.push({ record, value: parsed.value });
       else ctx.deadLetter(record, parsed.reason);
     }
@@ -147,7 +154,7 @@ export class Processor<V> {
 export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
   const last = new Map<string, PartitionOffset>();
   for (const r of records) {
-    const id = `${r.topic}\u0000${r.partition}`;
+    const id = partitionKey(r.topic, r.partition);
     const cur = last.get(id);
     if (!cur || r.offset + 1 > cur.offset) last.set(id, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
   }

@@ -1,4 +1,3 @@
-import { DeadLetter, parseRecord } from '../../../engine/core/records.js';
 import { YtwatchError } from '../../../engine/core/errors.js';
 import { names as makeNames } from '../../core/topics.js';
 import { logOptions, openLog } from '../../runtime/open-log.js';
@@ -17,7 +16,7 @@ export async function dlqCommand(args: CliArgs): Promise<number> {
     if (sub === 'list') {
       const letters = await listDeadLetters(log, names);
       for (const l of letters) {
-        const parsed = parseRecord(DeadLetter, l.record.value);
+        const parsed = names.of('deadLetters').parse(l.record.value);
         const d = parsed.ok ? parsed.value : undefined;
         process.stdout.write(
           d

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, ConsumerOptions, LogRecord, PollOptions, ProduceRecord, TopicPartition, Transaction } from '../../core/log.js';
-import { LogError } from '../../core/log.js';
+import { LogError, partitionKey } from '../../core/log.js';
 import { range, type KafkaAdmin } from './admin.js';
 import { toRecord, type PlacedRecord } from './codec.js';
 import type { ErrorMapper } from './errors.js';
@@ -32,7 +32,7 @@ interface RebalanceEvent {
   partitions: TopicPartition[];
 }
 
-const id = (tp: { topic: string; partition: number }) => `${tp.topic}\u0000${tp.partition}`;
+const id = (tp: { topic: string; partition: number }) => partitionKey(tp.topic, tp.partition);
 
 /**
  * A member of a Kafka consumer group (classic protocol, eager assignment), built on librdkafka's

@@ -1,4 +1,5 @@
 import type { Consumer, ConsumerOptions, LogRecord, PartitionOffset, PollOptions, ProduceRecord, TopicPartition, Transaction } from '../../core/log.js';
+import { partitionKey } from '../../core/log.js';
 import { GroupLock } from './group-lock.js';
 
 /** What a consumer needs of the embedded log (`SqliteLog` provides it), so the two files do not import each other. */
@@ -117,5 +118,5 @@ export class SqliteConsumer implements Consumer {
 }
 
 function key(tp: TopicPartition): string {
-  return `${tp.topic}\u0000${tp.partition}`;
+  return partitionKey(tp.topic, tp.partition);
 }

@@ -11,7 +11,7 @@ import type {
   ProduceRecord,
   TopicSpec,
 } from '../../core/log.js';
-import { LogError } from '../../core/log.js';
+import { LogError, partitionKey } from '../../core/log.js';
 import { partitionFor } from '../../core/partition.js';
 import { toBytes, utf8 } from '../../core/bytes.js';
 import { SCHEMA } from './schema.js';
@@ -124,7 +124,7 @@ export class SqliteLog implements EventLog {
     for (const r of records) {
       const info = this.info(r.topic);
       const partition = partitionFor(r.key, info.partitions);
-      const id = `${r.topic}\u0000${partition}`;
+      const id = partitionKey(r.topic, partition);
       let offset = next.get(id);
       if (offset === undefined) offset = this.stmt.nextOffset.get(r.topic, partition)!.next_offset;
       const headers = r.headers ? JSON.stringify(r.headers) : null;
