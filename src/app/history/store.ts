@@ -1,34 +1,9 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Alert, Metric, VideoChange, VideoEvent } from '../core/events.js';
+import { WINDOWS, type Delta, type FeedEntry, type HistoryPoint, type Stats, type VideoSummary, type Window } from './models.js';
 import type { Dialect, HistoryDb, HistorySchema } from './db.js';
 
-/** The delta windows of `GET /videos`, in milliseconds. */
-export const WINDOWS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 } as const;
-export type Window = keyof typeof WINDOWS;
-
-export type Stats = Record<Metric, number | null>;
-
-/** Movement over a window: current minus the baseline snapshot taken at `since`. */
-export interface Delta extends Stats {
-  /**
-   * When the baseline was taken: the newest snapshot at or before the window's start, or the oldest
-   * one kept when history does not reach that far back (then the delta covers less than the window).
-   */
-  since: number | null;
-}
-
-export interface VideoSummary {
-  id: string;
-  title: string;
-  channelId: string | null;
-  channelTitle: string | null;
-  publishedAt: string | null;
-  available: boolean;
-  firstFetchedAt: number;
-  fetchedAt: number;
-  stats: Stats;
-  deltas: Record<Window, Delta>;
-}
+export { WINDOWS, type Window, type Stats, type Delta, type VideoSummary, type HistoryPoint, type FeedEntry } from './models.js';
 
 export const SORT_KEYS = [
   'title', 'published', 'fetched', 'views', 'likes', 'comments',
@@ -43,11 +18,6 @@ export interface ListOptions {
   offset?: number;
 }
 
-export interface HistoryPoint extends Stats {
-  /** When the snapshot was fetched (epoch ms); with a step, the last snapshot of its bucket. */
-  t: number;
-}
-
 export interface HistoryQuery {
   /** Epoch ms, inclusive. */
   from: number;
@@ -58,10 +28,6 @@ export interface HistoryQuery {
   /** Most points returned. */
   limit: number;
 }
-
-export type FeedEntry =
-  | { kind: 'change'; id: string; videoId: string; title: string; at: number; change: VideoChange }
-  | { kind: 'alert'; id: string; videoId: string; title: string; at: number; alert: Alert };
 
 const METRIC_COLS = ['views', 'likes', 'comments'] as const;
 const CHUNK = 500;

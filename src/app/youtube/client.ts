@@ -1,18 +1,10 @@
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
 import { YouTubeApiError, YouTubeHttpError } from './errors.js';
+import type { VideoSnapshot } from '../core/events.js';
 import { nextPacificMidnight } from '../../engine/core/time.js';
 
-/** The statistics of one video as the API reported them. `null` means hidden, never 0. */
-export interface VideoStats {
-  videoId: string;
-  title: string;
-  channelId: string | null;
-  channelTitle: string | null;
-  publishedAt: string | null;
-  views: number | null;
-  likes: number | null;
-  comments: number | null;
-}
+/** The statistics of one video as the API reported them (a snapshot's data fields). `null` means hidden, never 0. */
+export type VideoStats = Omit<VideoSnapshot, 'v' | 'type' | 'fetchedAt' | 'pollId'>;
 
 export interface YouTubeClientOptions {
   apiKey: string;
