@@ -1,6 +1,6 @@
 /** Parsing of query parameters the JSON schemas cannot express: times and durations. */
 
-export { VIDEO_ID_PATTERN } from '../core/video.js';
+import { durationMs } from '../../engine/core/duration.js';
 
 /** A bad query parameter; the API answers 400 with the message. */
 export class BadParameter extends Error {
@@ -32,13 +32,10 @@ export function parseTime(name: string, value: string | undefined, fallback: num
   throw new BadParameter(`${name}: expected an ISO-8601 date-time or epoch seconds/milliseconds, got ${JSON.stringify(value.slice(0, 40))}`);
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
 /** Milliseconds from a duration: `300` (seconds), `30s`, `5m`, `1h`, `1d`, `1w`, `500ms`. */
 export function parseDuration(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)?$/.exec(value.trim());
-  const ms = m ? Number(m[1]) * UNITS[m[2] ?? 's']! : NaN;
+  const ms = durationMs(value) ?? NaN;
   if (!Number.isFinite(ms) || ms < 1) throw new BadParameter(`${name}: expected a positive duration like 300, 30s, 5m, 1h or 1d, got ${JSON.stringify(value.slice(0, 40))}`);
   return Math.round(ms);
 }

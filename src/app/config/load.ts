@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { ZodError } from 'zod';
 import { ConfigError } from '../../engine/core/errors.js';
+import { durationMs } from '../../engine/core/duration.js';
 import { EnvSchema, FileConfigSchema, type Env, type FileConfig } from './schema.js';
 
 function firstIssue(err: ZodError, where: string): string {
@@ -49,11 +50,9 @@ export function parseInterval(value: string | number): number | 'auto' {
   let seconds: number;
   if (typeof value === 'number') seconds = value;
   else {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-    if (!m) throw bad();
-    const n = Number(m[1]);
-    const unit = m[2] ?? 's';
-    seconds = unit === 'ms' ? n / 1000 : unit === 's' ? n : unit === 'm' ? n * 60 : n * 3600;
+    const ms = durationMs(value);
+    if (ms === undefined) throw bad();
+    seconds = ms / 1000;
   }
   if (!(seconds >= 1)) throw bad();
   return seconds;

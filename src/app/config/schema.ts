@@ -4,13 +4,16 @@
  * descriptions (`npm run docs`) and a test fails when they drift.
  */
 import { z } from 'zod';
+import { DURATION_WITH_UNIT } from '../../engine/core/duration.js';
+import { DEFAULT_RULES, MetricRules } from '../stages/rules.js';
+import { Count, optionalString } from '../core/settings.js';
+import { YouTubeConfig, YouTubeEnv } from '../youtube/config.js';
+import { NotifyConfig } from '../sinks/config.js';
+import { HistoryConfig } from '../history/config.js';
 
-const nonEmpty = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
-const optionalString = z.string().optional().transform(nonEmpty);
 
 export const EnvSchema = z.object({
-  YOUTUBE_API_KEY: optionalString.describe('YouTube Data API v3 key. Required by `run`, `fetch` and `doctor` (not by `demo`).'),
-  YOUTUBE_API_ROOT: z.string().url().default('https://youtube.googleapis.com').describe('YouTube API root; requests go to `ROOT/youtube/v3/…`. Tests point it at a local fake.'),
+  ...YouTubeEnv,
   TELEGRAM_BOT_TOKEN: optionalString.describe('Bot token from @BotFather. With `TELEGRAM_CHAT_ID`, alerts go to Telegram. Never logged.'),
   TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`.'),
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org').describe('Telegram Bot API root; requests go to `ROOT/bot<token>/<method>`.'),
@@ -27,30 +30,13 @@ export const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
-const Count = z.number().int().positive();
 
-/** One metric's rules; an alert fires when any configured rule matches a change. */
-export const MetricRules = z
-  .object({
-    any: z.boolean().optional().describe('Alert on every change of the metric.'),
-    delta: Count.optional().describe('Alert when the metric moved by at least this much since the previous snapshot.'),
-    percent: z.number().positive().optional().describe('Alert when the metric moved by at least this percentage (seed 003 uses 5).'),
-    every: Count.optional().describe('Alert when the metric crosses a multiple of this bucket size (seed 000: views every 200).'),
-    milestones: z.array(Count).optional().describe('Alert when the metric reaches one of these values (e.g. 1000, 10000, 1000000).'),
-  })
-  .strict();
-export type MetricRules = z.infer<typeof MetricRules>;
-
-export const DEFAULT_RULES = {
-  views: { every: 200 },
-  likes: { any: true },
-  comments: { any: true },
-} satisfies Record<string, MetricRules>;
+export { MetricRules, DEFAULT_RULES };
 
 export const Interval = z.union([
   z.literal('auto'),
   z.number().positive(),
-  z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like "30s", "5m", "1h", or "auto"'),
+  z.string().regex(new RegExp(DURATION_WITH_UNIT), 'a duration like "30s", "5m", "1h", or "auto"'),
 ]);
 
 export const FileConfigSchema = z
@@ -71,30 +57,10 @@ export const FileConfigSchema = z
       .strict()
       .default(DEFAULT_RULES)
       .describe('Alert rules per metric (`any`, `delta`, `percent`, `every`, `milestones`). Default: likes any, comments any, views every 200.'),
-    notify: z
-      .object({
-        console: z.boolean().optional().describe('Print alerts on stdout. Default: on when neither Telegram nor a webhook is configured.'),
-        paceMs: z.number().int().nonnegative().default(1000).describe('Minimum time between two messages to one Telegram chat (Telegram allows about 1/s per chat).'),
-        groupAlerts: z.boolean().default(true).describe('Group the alerts of one batch for one chat into one message (under 4096 characters).'),
-        maxAttempts: Count.default(8).describe('Attempts for a retriable delivery failure (429, 5xx, network) before the alert is dead-lettered.'),
-      })
-      .strict()
-      .default({}),
-    youtube: z
-      .object({
-        attempts: Count.default(5).describe('Attempts per YouTube call for retriable failures (5xx, timeouts, network).'),
-        baseDelayMs: z.number().int().nonnegative().default(1000).describe('First back-off delay between attempts; doubles each time, with jitter.'),
-        timeoutMs: Count.default(15_000).describe('Timeout of one YouTube request.'),
-      })
-      .strict()
-      .default({}),
+    notify: NotifyConfig.default({}),
+    youtube: YouTubeConfig.default({}),
     partitions: Count.default(1).describe('Partitions of new topics on the embedded log (Kafka: see the Kafka section).'),
-    history: z
-      .object({
-        retentionDays: z.number().nonnegative().default(90).describe('Days of snapshots, changes and alerts the history store keeps; older rows are pruned every hour. 0 keeps everything.'),
-      })
-      .strict()
-      .default({})
+    history: HistoryConfig.default({})
       .describe('The history store behind the API and dashboard (`serve`, `run --port`).'),
     api: z
       .object({

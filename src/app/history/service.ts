@@ -7,6 +7,7 @@ import { Processor, drain } from '../../engine/stream/processor.js';
 import { consumeLoop } from '../../engine/stream/loops.js';
 import type { Logger } from 'pino';
 import type { FeedEntry, HistoryStore } from './store.js';
+import { HISTORY_DEFAULTS } from './config.js';
 
 /** The consumer groups of the history stage: one per input topic. */
 export function historyGroups(names: Names): { videos: string; changes: string; alerts: string } {
@@ -113,7 +114,7 @@ export class HistoryService {
 
   /** Deletes what is older than the retention; returns the rows removed. */
   async prune(): Promise<number> {
-    const days = this.options.retentionDays ?? 90;
+    const days = this.options.retentionDays ?? HISTORY_DEFAULTS.retentionDays;
     if (days <= 0) return 0;
     const res = await this.options.store.prune(this.clock() - days * 86_400_000);
     const n = res.snapshots + res.feed + res.videos;

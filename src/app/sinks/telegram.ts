@@ -5,6 +5,7 @@ import { retry } from '../../engine/core/retry.js';
 import { sleep } from '../../engine/core/time.js';
 import { alertHtml, alertText, pack } from './format.js';
 import type { Failure, OnSent, Sink } from './sink.js';
+import { NOTIFY_DEFAULTS } from './config.js';
 
 export const TELEGRAM_LIMIT = 4096;
 
@@ -89,7 +90,7 @@ export class TelegramSink implements Sink {
 
   async deliver(alerts: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<Failure[]> {
     const failures: Failure[] = [];
-    const messages = this.options.group === false
+    const messages = !(this.options.group ?? NOTIFY_DEFAULTS.groupAlerts)
       ? alerts.map((a) => ({ items: [a], text: alertHtml(a) }))
       : pack(alerts, alertHtml, TELEGRAM_LIMIT);
     for (const m of messages) {
@@ -151,7 +152,7 @@ export class TelegramSink implements Sink {
   async send(text: string, parseMode: 'HTML' | undefined, signal: AbortSignal): Promise<void> {
     await retry(
       async () => {
-        const wait = this.lastSent + (this.options.paceMs ?? 1000) - Date.now();
+        const wait = this.lastSent + (this.options.paceMs ?? NOTIFY_DEFAULTS.paceMs) - Date.now();
         if (wait > 0) await sleep(wait, signal);
         this.lastSent = Date.now();
         try {
@@ -166,7 +167,7 @@ export class TelegramSink implements Sink {
         }
       },
       {
-        attempts: this.options.maxAttempts ?? 8,
+        attempts: this.options.maxAttempts ?? NOTIFY_DEFAULTS.maxAttempts,
         baseDelayMs: this.options.baseDelayMs ?? 1000,
         signal,
         waitFor: (err) => (err instanceof TelegramApiError ? err.retryAfterMs : undefined),

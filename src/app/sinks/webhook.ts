@@ -3,6 +3,7 @@ import { YtwatchError } from '../../engine/core/errors.js';
 import { retry } from '../../engine/core/retry.js';
 import { alertText } from './format.js';
 import type { Failure, OnSent, Sink } from './sink.js';
+import { NOTIFY_DEFAULTS } from './config.js';
 
 export interface WebhookSinkOptions {
   url: string;
@@ -37,7 +38,7 @@ export class WebhookSink implements Sink {
     for (const alert of alerts) {
       try {
         await retry(() => this.post(alert, signal), {
-          attempts: this.options.maxAttempts ?? 8,
+          attempts: this.options.maxAttempts ?? NOTIFY_DEFAULTS.maxAttempts,
           baseDelayMs: this.options.baseDelayMs ?? 1000,
           signal,
           waitFor: (err) => (err instanceof WebhookError ? err.retryAfterMs : undefined),

@@ -5,6 +5,7 @@ import { retry } from '../../engine/core/retry.js';
 import type { Names } from '../core/topics.js';
 import { MAX_PAGE, type YouTubeClient } from '../youtube/client.js';
 import { YouTubeApiError } from '../youtube/errors.js';
+import { YOUTUBE_DEFAULTS } from '../youtube/config.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
 import { targetLabel, type Target } from '../youtube/targets.js';
 
@@ -15,7 +16,7 @@ export interface FetchOptions {
   store: FetchStore;
   targets: Target[];
   clock?: () => number;
-  /** Attempts per API call for retriable failures. Default 5. */
+  /** Attempts per API call for retriable failures. Default `youtube.attempts` (5). */
   attempts?: number;
   baseDelayMs?: number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
@@ -104,8 +105,8 @@ export class FetchStage {
 
   private call<T>(fn: () => Promise<T>, target: Target | undefined, signal?: AbortSignal): Promise<T> {
     return retry(fn, {
-      attempts: this.options.attempts ?? 5,
-      baseDelayMs: this.options.baseDelayMs ?? 1000,
+      attempts: this.options.attempts ?? YOUTUBE_DEFAULTS.attempts,
+      baseDelayMs: this.options.baseDelayMs ?? YOUTUBE_DEFAULTS.baseDelayMs,
       signal,
       onRetry: this.options.onRetry,
     }).catch((err: unknown) => {

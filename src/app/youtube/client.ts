@@ -1,5 +1,6 @@
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
 import { YouTubeApiError, YouTubeHttpError } from './errors.js';
+import { YOUTUBE_DEFAULTS } from './config.js';
 import type { VideoSnapshot } from '../core/events.js';
 import { nextPacificMidnight } from '../../engine/core/time.js';
 
@@ -31,11 +32,11 @@ export class YouTubeClient {
   private readonly clock: () => number;
 
   constructor(options: YouTubeClientOptions) {
-    const root = (options.apiRoot ?? 'https://youtube.googleapis.com').replace(/\/+$/, '') + '/';
+    const root = (options.apiRoot ?? YOUTUBE_DEFAULTS.apiRoot).replace(/\/+$/, '') + '/';
     this.apiKey = options.apiKey;
     this.onUnits = options.onUnits ?? (() => {});
     this.clock = options.clock ?? Date.now;
-    this.api = youtube({ version: 'v3', auth: options.apiKey, rootUrl: root, retry: false, timeout: options.timeoutMs ?? 15_000 });
+    this.api = youtube({ version: 'v3', auth: options.apiKey, rootUrl: root, retry: false, timeout: options.timeoutMs ?? YOUTUBE_DEFAULTS.timeoutMs });
   }
 
   /** Every video id of a playlist, paging 50 at a time: ⌈items/50⌉ units. */
