@@ -1,7 +1,7 @@
 /** The API's bearer token, and the refusal to listen beyond loopback without one. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { HistoryApi } from '../src/app/api/service.js';
+import { HistoryApi } from '../src/app/cli/history-api.js';
 import { names } from '../src/app/core/topics.js';
 import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
 import { createLogger } from '../src/app/runtime/logger.js';

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { EnvSchema, FileConfigSchema } from '../src/app/config/schema.js';
 import { FakeYouTube, type FakeVideo } from '../src/app/fakes/youtube.js';
 import { openHistoryDb } from '../src/app/history/db.js';
-import { HistoryService } from '../src/app/history/service.js';
+import { HistoryService } from '../src/app/stages/history.js';
 import { HistoryStore } from '../src/app/history/store.js';
 import { FeedHub } from '../src/app/api/live.js';
 import { buildApi } from '../src/app/api/server.js';

@@ -13,7 +13,7 @@ import { DeadLetter } from '../src/engine/core/records.js';
 import { LogError, type Consumer, type EventLog } from '../src/engine/core/log.js';
 import { names as makeNames } from '../src/app/core/topics.js';
 import { openHistoryDb } from '../src/app/history/db.js';
-import { HistoryService } from '../src/app/history/service.js';
+import { HistoryService } from '../src/app/stages/history.js';
 import { HistoryStore, type FeedEntry } from '../src/app/history/store.js';
 import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
 import { createLogger } from '../src/app/runtime/logger.js';

@@ -3,7 +3,7 @@ import { loadContext, shutdownSignals } from '../context.js';
 import { apiOptions } from './serve.js';
 import { Pipeline, type StageName } from '../../runtime/pipeline.js';
 import { buildSinks } from '../../runtime/sinks.js';
-import { HistoryApi } from '../../api/service.js';
+import { HistoryApi } from '../history-api.js';
 import { runTogether } from '../../../engine/stream/loops.js';
 
 /**

@@ -1,6 +1,6 @@
 import { names as makeNames } from '../../core/topics.js';
 import { logOptions, openLog } from '../../runtime/open-log.js';
-import { HistoryApi, type HistoryApiOptions } from '../../api/service.js';
+import { HistoryApi, type HistoryApiOptions } from '../history-api.js';
 import type { CliArgs } from '../args.js';
 import { loadContext, shutdownSignals, type Context } from '../context.js';
 

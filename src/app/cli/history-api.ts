@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import type { EventLog } from '../../engine/core/log.js';
 import type { Names } from '../core/topics.js';
 import { openHistoryDb } from '../history/db.js';
-import { HistoryService } from '../history/service.js';
+import { HistoryService } from '../stages/history.js';
 import { HistoryStore } from '../history/store.js';
-import { FeedHub } from './live.js';
+import { FeedHub } from '../api/live.js';
 import { ConfigError } from '../../engine/core/errors.js';
-import type { ProcessMetrics } from './metrics.js';
-import { buildApi, isLoopback, listen } from './server.js';
+import type { ProcessMetrics } from '../api/metrics.js';
+import { buildApi, isLoopback, listen } from '../api/server.js';
 
 
 export interface HistoryApiOptions extends ProcessMetrics {

@@ -6,8 +6,8 @@ import type { Names } from '../core/topics.js';
 import { Processor, drain } from '../../engine/stream/processor.js';
 import { consumeLoop } from '../../engine/stream/loops.js';
 import type { Logger } from 'pino';
-import type { FeedEntry, HistoryStore } from './store.js';
-import { HISTORY_DEFAULTS } from './config.js';
+import type { FeedEntry, HistoryStore } from '../history/store.js';
+import { HISTORY_DEFAULTS } from '../history/config.js';
 
 /** The consumer groups of the history stage: one per input topic. */
 export function historyGroups(names: Names): { videos: string; changes: string; alerts: string } {
