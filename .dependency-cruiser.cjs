@@ -15,6 +15,7 @@ module.exports = {
     { name: 'adapters-not-up', severity: 'error', comment: 'Adapters (log backends, YouTube, sinks, history store) never import stages, runtime, api or cli.', from: { path: ADAPTERS }, to: { path: '^src/app/(stages|runtime|api|cli)/' } },
     { name: 'stages-not-up', severity: 'error', comment: 'Stages never import the runtime, api or cli.', from: { path: '^src/app/stages/' }, to: { path: '^src/app/(runtime|api|cli)/' } },
     { name: 'config-not-up', severity: 'error', comment: 'The config schema gathers the components\' slices; it never imports the runtime, api or cli.', from: { path: '^src/app/config/' }, to: { path: '^src/app/(runtime|api|cli)/' } },
+    { name: 'api-only-reads-the-store', severity: 'error', comment: 'The API reads the history store; the stages and the runtime that fill it are wired by the CLI.', from: { path: '^src/app/api/' }, to: { path: '^src/app/(stages|runtime|cli)/' } },
     { name: 'runtime-not-up', severity: 'error', comment: 'The runtime never imports the api or cli.', from: { path: '^src/app/runtime/' }, to: { path: '^src/app/(api|cli)/' } },
     { name: 'src-not-to-tests', severity: 'error', comment: 'Shipped code never imports tests, benchmarks or scripts.', from: { path: '^src/' }, to: { path: '^(test|bench|scripts)/' } },
     { name: 'not-to-unresolvable', severity: 'error', comment: 'An import that resolves to nothing.', from: {}, to: { couldNotResolve: true, dependencyTypesNot: ['type-only'] } },

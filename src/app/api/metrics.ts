@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventLog } from '../../engine/core/log.js';
-import type { Names, TopicName } from '../core/topics.js';
-import { historyGroups, type HistoryCounters } from '../stages/history.js';
+import { historyGroups, type Names, type TopicName } from '../core/topics.js';
+import type { HistoryCounters } from '../history/models.js';
 import type { HistoryStore } from '../history/store.js';
 import type { FeedHub } from './live.js';
 

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { EventLog } from '../../engine/core/log.js';
 import { describeError, YtwatchError } from '../../engine/core/errors.js';
 import type { Names } from '../core/topics.js';
-import type { HistoryCounters } from '../stages/history.js';
+import type { HistoryCounters } from '../history/models.js';
 import type { HistoryStore } from '../history/store.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { FeedHub } from './live.js';

@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { EventLog } from '../../engine/core/log.js';
-import type { Names } from '../core/topics.js';
-import { openHistoryDb } from '../history/db.js';
-import { HistoryService } from '../stages/history.js';
-import { HistoryStore } from '../history/store.js';
-import { FeedHub } from '../api/live.js';
 import { ConfigError } from '../../engine/core/errors.js';
+import type { Names } from '../core/topics.js';
+import { FeedHub } from '../api/live.js';
 import type { ProcessMetrics } from '../api/metrics.js';
 import { buildApi, isLoopback, listen } from '../api/server.js';
-
+import { openHistory } from '../runtime/history.js';
+import type { HistoryService } from '../stages/history.js';
+import type { HistoryStore } from '../history/store.js';
 
 export interface HistoryApiOptions extends ProcessMetrics {
   log: EventLog;
@@ -27,7 +26,7 @@ export interface HistoryApiOptions extends ProcessMetrics {
 
 /**
  * The history stage and the HTTP API in one process (what `ytwatch serve` and `ytwatch run --port`
- * run): the stage fills the store and feeds `/events`; the API reads the store.
+ * run): the stage fills the store and feeds `/events`; the API only reads the store.
  */
 export class HistoryApi {
   private constructor(
@@ -35,6 +34,7 @@ export class HistoryApi {
     readonly app: FastifyInstance,
     readonly history: HistoryService,
     readonly store: HistoryStore,
+    private readonly closeHistory: () => Promise<void>,
   ) {}
 
   /** Opens the store (applying migrations), starts listening, then joins the history groups. */
@@ -43,26 +43,25 @@ export class HistoryApi {
     if (!options.token && !isLoopback(options.host)) {
       throw new ConfigError(`the API would listen on ${options.host} without a token`, 'set YTWATCH_API_TOKEN (clients send Authorization: Bearer …), or keep --host 127.0.0.1');
     }
-    const store = new HistoryStore(await openHistoryDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
     const hub = new FeedHub();
-    const history = new HistoryService({ log, names, store, logger, retentionDays: options.retentionDays, onFeed: (e) => hub.publish(e) });
+    const history = await openHistory({ ...options, onFeed: (e) => hub.publish(e) });
+    const { store, stage } = history;
     let app: FastifyInstance | undefined;
     try {
       app = await buildApi({
         store, log, names, hub, logger,
-        counters: history.counters,
+        counters: stage.counters,
         token: options.token,
         quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
       });
       const url = await listen(app, options.host, options.port);
-      await history.start();
+      await stage.start();
       logger.info({ url, store: store.where, log: log.kind }, 'api listening');
-      return new HistoryApi(url, app, history, store);
+      return new HistoryApi(url, app, stage, store, history.close);
     } catch (err) {
       await app?.close().catch(() => {});
       await history.close();
-      await store.close().catch(() => {});
       throw err;
     }
   }
@@ -75,7 +74,6 @@ export class HistoryApi {
   /** Ends live streams, stops listening, leaves the groups and closes the store (not the log). */
   async close(): Promise<void> {
     await this.app.close().catch(() => {});
-    await this.history.close();
-    await this.store.close().catch(() => {});
+    await this.closeHistory();
   }
 }

@@ -34,6 +34,12 @@ export const GROUPS = {
   history: 'ytwatch-history',
 } as const;
 
+/** The consumer groups of the history stage: one per input topic. */
+export function historyGroups(names: Names): { videos: string; changes: string; alerts: string } {
+  const g = names.group('history');
+  return { videos: g, changes: `${g}-changes`, alerts: `${g}-alerts` };
+}
+
 /** Topic and group names with the deployment's prefix applied. */
 export interface Names {
   topic(name: TopicName): string;

@@ -54,3 +54,11 @@ export const FeedEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('alert'), ...feedBase, alert: Alert.omit({ v: true }) }),
 ]);
 export type FeedEntry = z.infer<typeof FeedEntry>;
+
+/** What the history stage stored since this process started, for `/metrics`. */
+export interface HistoryCounters {
+  snapshots: number;
+  changes: number;
+  alerts: number;
+  pruned: number;
+}

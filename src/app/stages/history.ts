@@ -2,26 +2,15 @@ import { recordId, type EventLog } from '../../engine/core/log.js';
 import type { Alert, VideoChange, VideoEvent } from '../core/events.js';
 import { describeError } from '../../engine/core/errors.js';
 import { sleep } from '../../engine/core/time.js';
-import type { Names } from '../core/topics.js';
+import { historyGroups, type Names } from '../core/topics.js';
 import { Processor, drain } from '../../engine/stream/processor.js';
 import { consumeLoop } from '../../engine/stream/loops.js';
 import type { Logger } from 'pino';
 import type { FeedEntry, HistoryStore } from '../history/store.js';
+import type { HistoryCounters } from '../history/models.js';
 import { HISTORY_DEFAULTS } from '../history/config.js';
 
-/** The consumer groups of the history stage: one per input topic. */
-export function historyGroups(names: Names): { videos: string; changes: string; alerts: string } {
-  const g = names.group('history');
-  return { videos: g, changes: `${g}-changes`, alerts: `${g}-alerts` };
-}
-
-/** Totals since this process started, for `/metrics`. */
-export interface HistoryCounters {
-  snapshots: number;
-  changes: number;
-  alerts: number;
-  pruned: number;
-}
+export { historyGroups, type HistoryCounters };
 
 export interface HistoryServiceOptions {
   log: EventLog;
