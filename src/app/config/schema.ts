@@ -9,15 +9,13 @@ import { DEFAULT_RULES, MetricRules } from '../stages/rules.js';
 import { Count, optionalString } from '../core/settings.js';
 import { YouTubeConfig, YouTubeEnv } from '../youtube/config.js';
 import { NotifyConfig } from '../sinks/config.js';
+import { SINK_ENV } from '../sinks/registry.js';
 import { HistoryConfig } from '../history/config.js';
 
 
 export const EnvSchema = z.object({
   ...YouTubeEnv,
-  TELEGRAM_BOT_TOKEN: optionalString.describe('Bot token from @BotFather. With `TELEGRAM_CHAT_ID`, alerts go to Telegram. Never logged.'),
-  TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`.'),
-  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org').describe('Telegram Bot API root; requests go to `ROOT/bot<token>/<method>`.'),
-  WEBHOOK_URL: optionalString.pipe(z.string().url().optional()).describe('When set, every alert is also POSTed as JSON to this URL (like the seeds\' HTTP sink).'),
+  ...SINK_ENV,
   YTWATCH_DATA_DIR: z.string().default('./.ytwatch').describe('Folder for the embedded event log, state, quota ledger and history. Created private (0700).'),
   YTWATCH_CONFIG: optionalString.describe('Path of the config file. Default `./ytwatch.config.json` when it exists.'),
   YTWATCH_TOPIC_PREFIX: z.string().default('').describe('Prefix for every topic and consumer group, so deployments can share one log.'),

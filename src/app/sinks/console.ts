@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Alert } from '../core/events.js';
 import { alertText } from './format.js';
 import type { Failure, OnSent, Sink } from './sink.js';
+import { defineSink } from './plugin.js';
 
 /** Prints one line per alert (stdout by default). The default sink when nothing else is configured. */
 export class ConsoleSink implements Sink {
@@ -14,3 +15,10 @@ export class ConsoleSink implements Sink {
     return [];
   }
 }
+
+/** The console sink's registration: on with `notify.console`, or when no other sink is configured. */
+export const consoleSink = defineSink({
+  name: 'console',
+  env: {},
+  create: ({ notify, built, stdout }) => ((notify.console ?? built.length === 0) ? new ConsoleSink(stdout) : undefined),
+});

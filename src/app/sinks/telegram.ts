@@ -1,13 +1,18 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { Alert } from '../core/events.js';
-import { YtwatchError } from '../../engine/core/errors.js';
+import { ConfigError, YtwatchError } from '../../engine/core/errors.js';
 import { retry } from '../../engine/core/retry.js';
 import { sleep } from '../../engine/core/time.js';
 import { alertHtml, alertText, pack } from './format.js';
 import type { Failure, OnSent, Sink } from './sink.js';
 import { NOTIFY_DEFAULTS } from './config.js';
+import { defineSink } from './plugin.js';
+import { z } from 'zod';
+import { optionalString } from '../core/settings.js';
 
 export const TELEGRAM_LIMIT = 4096;
+
+const TELEGRAM_API_ROOT = 'https://api.telegram.org';
 
 /** How long a chat that answered 403 (bot blocked or kicked) is left alone before one probe. */
 export const BLOCKED_FOR_MS = 10 * 60_000;
@@ -83,7 +88,7 @@ export class TelegramSink implements Sink {
 
   constructor(private readonly options: TelegramSinkOptions) {
     this.api = new Api(options.token, {
-      apiRoot: options.apiRoot ?? 'https://api.telegram.org',
+      apiRoot: options.apiRoot ?? TELEGRAM_API_ROOT,
       timeoutSeconds: options.timeoutSeconds ?? 30,
     });
   }
@@ -199,3 +204,27 @@ export function toTelegramError(err: unknown, signal?: AbortSignal): unknown {
   if (err instanceof HttpError) return new TelegramHttpError(`Telegram could not be reached: ${err.message}`);
   return err;
 }
+
+/** The Telegram sink's registration: on when `TELEGRAM_BOT_TOKEN` and `TELEGRAM_CHAT_ID` are set. */
+export const telegramSink = defineSink({
+  name: 'telegram',
+  env: {
+    TELEGRAM_BOT_TOKEN: optionalString.describe('Bot token from @BotFather. With `TELEGRAM_CHAT_ID`, alerts go to Telegram. Never logged.'),
+    TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`.'),
+    TELEGRAM_API_ROOT: z.string().url().default(TELEGRAM_API_ROOT).describe('Telegram Bot API root; requests go to `ROOT/bot<token>/<method>`.'),
+  },
+  create: ({ env, notify, logger }) => {
+    if (!env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_CHAT_ID) return undefined;
+    if (!env.TELEGRAM_BOT_TOKEN) throw new ConfigError('TELEGRAM_CHAT_ID is set but TELEGRAM_BOT_TOKEN is not', 'set TELEGRAM_BOT_TOKEN to the token from @BotFather, or unset TELEGRAM_CHAT_ID');
+    if (!env.TELEGRAM_CHAT_ID) throw new ConfigError('TELEGRAM_BOT_TOKEN is set but TELEGRAM_CHAT_ID is not', 'set TELEGRAM_CHAT_ID to the chat id (a number, or @channel)');
+    return new TelegramSink({
+      token: env.TELEGRAM_BOT_TOKEN,
+      chatId: env.TELEGRAM_CHAT_ID,
+      apiRoot: env.TELEGRAM_API_ROOT,
+      paceMs: notify.paceMs,
+      group: notify.groupAlerts,
+      maxAttempts: notify.maxAttempts,
+      onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: (err as Error).message }, 'telegram: retrying'),
+    });
+  },
+});

@@ -4,6 +4,9 @@ import { retry } from '../../engine/core/retry.js';
 import { alertText } from './format.js';
 import type { Failure, OnSent, Sink } from './sink.js';
 import { NOTIFY_DEFAULTS } from './config.js';
+import { defineSink } from './plugin.js';
+import { z } from 'zod';
+import { optionalString } from '../core/settings.js';
 
 export interface WebhookSinkOptions {
   url: string;
@@ -73,3 +76,12 @@ export class WebhookSink implements Sink {
     throw new WebhookError(`webhook answered ${res.status} ${res.statusText}`, retriable, Number.isFinite(after) && after > 0 ? after * 1000 : undefined);
   }
 }
+
+/** The webhook sink's registration: on when `WEBHOOK_URL` is set. */
+export const webhookSink = defineSink({
+  name: 'webhook',
+  env: {
+    WEBHOOK_URL: optionalString.pipe(z.string().url().optional()).describe('When set, every alert is also POSTed as JSON to this URL (like the seeds\' HTTP sink).'),
+  },
+  create: ({ env, notify }) => (env.WEBHOOK_URL ? new WebhookSink({ url: env.WEBHOOK_URL, maxAttempts: notify.maxAttempts }) : undefined),
+});
