@@ -18,3 +18,4 @@ export { defineTopic, bindTopic, parseValue, type TopicDef, type Topic } from '.
 export { jsonSerde, type Serde } from './engine/core/serde.js';
 export { utf8, text } from './engine/core/bytes.js';
 export { DEAD_LETTERS, letterValue, originalValue } from './engine/core/records.js';
+export { Wakeup, type Source } from './engine/stream/source.js';

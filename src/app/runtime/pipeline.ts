@@ -16,7 +16,8 @@ import { readTopic } from '../../engine/stream/read.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { logOptions, openLog } from './open-log.js';
-import { pollLoop } from './poll-loop.js';
+import { PollSource } from './poll-loop.js';
+import type { Source } from '../../engine/stream/source.js';
 
 export type StageName = 'fetch' | 'detect' | 'notify';
 
@@ -42,6 +43,7 @@ export interface OnceResult {
 /** The whole pipeline (or the stages this worker runs) on one log. */
 export class Pipeline {
   private fetch?: FetchStage;
+  private source?: Source;
   private readonly processors: Array<{ name: StageName; processor: Processor<unknown> }> = [];
   private counters?: NotifyCounters;
 
@@ -137,9 +139,16 @@ export class Pipeline {
     const { fetch, fetchStore: store } = this;
     if (fetch && store) {
       const interval = parseInterval(this.options.interval ?? this.options.config.interval);
-      loops.push((halt, ab) => pollLoop({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger }, halt, ab));
+      const source: Source = new PollSource({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger });
+      this.source = source;
+      loops.push((halt, ab) => source.run(halt, ab));
     }
     await runTogether(stop, abort, loops);
+  }
+
+  /** Polls now instead of at the end of the current wait (when this process runs the fetch stage). */
+  wake(): void {
+    this.source?.wake();
   }
 
   /** Quota units spent today (Pacific) by this process's fetch stage, if it runs one. */

@@ -1,5 +1,6 @@
 import { YtwatchError, describeError } from '../../engine/core/errors.js';
-import { nextPacificMidnight, sleep } from '../../engine/core/time.js';
+import { nextPacificMidnight } from '../../engine/core/time.js';
+import { Wakeup, type Source } from '../../engine/stream/source.js';
 import { autoInterval, type FetchStage } from '../stages/fetch.js';
 import { YouTubeApiError } from '../youtube/errors.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
@@ -22,11 +23,28 @@ function resetTime(now: number, random: () => number): number {
 }
 
 /**
- * Polls until `stop`. Waits out YouTube's `quotaExceeded` and the configured daily budget until the
- * Pacific-midnight reset (saying so once each time); a retriable failure skips to the next interval;
- * anything else (bad key, unknown target) rejects.
+ * The YouTube poller as a {@link Source}: polls until `stop`, every interval, or at once when woken.
+ * Waits out YouTube's `quotaExceeded` and the configured daily budget until the Pacific-midnight
+ * reset (saying so once each time); a retriable failure skips to the next interval; anything else
+ * (bad key, unknown target) rejects. Delivery: see {@link FetchStage}.
  */
-export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abort: AbortSignal): Promise<void> {
+export class PollSource implements Source {
+  readonly name = 'fetch';
+  private readonly wakeup = new Wakeup();
+
+  constructor(private readonly options: PollLoopOptions) {}
+
+  run(stop: AbortSignal, abort: AbortSignal): Promise<void> {
+    return pollLoop(this.options, stop, abort, this.wakeup);
+  }
+
+  wake(): void {
+    this.wakeup.wake();
+  }
+}
+
+/** The poll loop of {@link PollSource}; `wakeup` ends a wait early. */
+export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abort: AbortSignal, wakeup = new Wakeup()): Promise<void> {
   const { fetch, store, interval, dailyBudget, logger } = options;
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
@@ -61,6 +79,6 @@ export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abor
         }
       }
     }
-    await sleep(waitSec * 1000, stop).catch(() => {});
+    await wakeup.sleep(waitSec * 1000, stop);
   }
 }
