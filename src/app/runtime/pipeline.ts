@@ -1,25 +1,22 @@
-import { join } from 'node:path';
 import type { EventLog } from '../../engine/core/log.js';
-import { YtwatchError, describeError } from '../../engine/core/errors.js';
 import { names as makeNames, type Names } from '../core/topics.js';
 import type { Env, FileConfig } from '../config/schema.js';
 import { parseInterval } from '../config/load.js';
-import { YouTubeClient } from '../youtube/client.js';
-import { FetchStore } from '../youtube/fetch-store.js';
+import type { FetchStore } from '../youtube/fetch-store.js';
 import type { Target } from '../youtube/targets.js';
-import { FetchStage, type PollResult } from '../stages/fetch.js';
-import { createDetect } from '../stages/detect.js';
-import { createNotify, type NotifyCounters } from '../stages/notify.js';
+import type { FetchStage, PollResult } from '../stages/fetch.js';
+import type { NotifyCounters } from '../stages/notify.js';
 import { drain, type Processor } from '../../engine/stream/processor.js';
 import { consumeLoop, runTogether } from '../../engine/stream/loops.js';
 import { readTopic } from '../../engine/stream/read.js';
+import type { Source } from '../../engine/stream/source.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { logOptions, openLog } from './open-log.js';
 import { PollSource } from './poll-loop.js';
-import type { Source } from '../../engine/stream/source.js';
+import { STAGE_NAMES, STAGES, type BuiltStage, type StageName, type StagePlugin } from './stages.js';
 
-export type StageName = 'fetch' | 'detect' | 'notify';
+export type { StageName };
 
 export interface PipelineOptions {
   env: Env;
@@ -43,6 +40,7 @@ export interface OnceResult {
 /** The whole pipeline (or the stages this worker runs) on one log. */
 export class Pipeline {
   private fetch?: FetchStage;
+  private fetchStore?: FetchStore;
   private source?: Source;
   private readonly processors: Array<{ name: StageName; processor: Processor<unknown> }> = [];
   private counters?: NotifyCounters;
@@ -51,60 +49,27 @@ export class Pipeline {
     readonly log: EventLog,
     readonly names: Names,
     private readonly options: PipelineOptions,
-    private readonly fetchStore?: FetchStore,
   ) {}
 
+  /** Opens the log and builds the stages asked for (default all), from the registry in `stages.ts`. */
   static async open(options: PipelineOptions): Promise<Pipeline> {
-    const { env, config, logger } = options;
-    const stages = options.stages ?? ['fetch', 'detect', 'notify'];
-    if (stages.includes('fetch')) {
-      if (!env.YOUTUBE_API_KEY) throw new YtwatchError('YOUTUBE_API_KEY is not set', { hint: 'create a YouTube Data API v3 key and put YOUTUBE_API_KEY=… in the environment or .env (or try `ytwatch demo`)' });
-      if (options.targets.length === 0) throw new YtwatchError('nothing to watch', { hint: 'pass --playlist, --channel or --video, or list them under "watch" in the config file' });
-    }
+    const { env, config, logger, targets, sinks } = options;
+    const wanted = options.stages ?? STAGE_NAMES;
+    const stages = STAGE_NAMES.filter((n) => wanted.includes(n));
+    for (const name of stages) (STAGES[name] as StagePlugin).check?.({ env, targets });
     const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
     const log = await openLog(logOptions(env, config, names));
-    let store: FetchStore | undefined;
+    const p = new Pipeline(log, names, options);
     try {
-      if (stages.includes('fetch')) store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
-    } catch (err) {
-      await log.close();
-      throw err;
-    }
-    const p = new Pipeline(log, names, options, store);
-    try {
-      if (store) {
-        const client = new YouTubeClient({
-          apiKey: env.YOUTUBE_API_KEY!,
-          apiRoot: env.YOUTUBE_API_ROOT,
-          timeoutMs: config.youtube.timeoutMs,
-          onUnits: (units) => store.addUnits(Date.now(), units),
-        });
-        p.fetch = new FetchStage({
-          log,
-          names,
-          client,
-          store,
-          targets: options.targets,
-          attempts: config.youtube.attempts,
-          baseDelayMs: config.youtube.baseDelayMs,
-          onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
-        });
-      }
-      if (stages.includes('detect')) {
-        const detect = createDetect({ log, names, rules: config.rules });
-        await detect.start();
-        p.processors.push({ name: 'detect', processor: detect as Processor<unknown> });
-      }
-      if (stages.includes('notify')) {
-        const { processor, counters } = createNotify({
-          log,
-          names,
-          sinks: options.sinks,
-          onFailure: (alert, sink, reason) => logger.error({ alert: alert.id, video: alert.videoId, sink, reason }, 'alert dead-lettered'),
-        });
-        await processor.start();
-        p.counters = counters;
-        p.processors.push({ name: 'notify', processor: processor as Processor<unknown> });
+      for (const name of stages) {
+        const built: BuiltStage = await (STAGES[name] as StagePlugin).open({ env, config, log, names, logger, targets, sinks });
+        if (built.kind === 'fetch') {
+          p.fetch = built.fetch;
+          p.fetchStore = built.store;
+        } else {
+          p.processors.push({ name, processor: built.processor });
+          if (built.counters) p.counters = built.counters;
+        }
       }
     } catch (err) {
       await p.close();
