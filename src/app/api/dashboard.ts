@@ -37,7 +37,7 @@ export function dashboardRoutes(app: FastifyInstance): void {
     try {
       body = readFileSync(file());
     } catch (err) {
-      throw new YtwatchError(`dashboard file missing for ${route}: ${(err as Error).message}`, { hint: 'reinstall ytwatch (npm install); the dashboard lives in src/app/dashboard and uPlot in node_modules' });
+      throw new YtwatchError(`dashboard file missing for ${route}: ${(err as Error).message}`, { hint: 'reinstall ytwatch (npm install); the dashboard lives in src/app/dashboard and uPlot in node_modules', cause: err });
     }
     loaded.set(route, { body, type });
   }

@@ -138,8 +138,8 @@ export async function listen(app: FastifyInstance, host: string, port: number): 
     await app.listen({ host, port });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new YtwatchError(`port ${port} on ${host} is already in use`, { hint: 'pick another with --port' });
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new YtwatchError(`cannot listen on host ${host}`, { hint: 'use --host 127.0.0.1, 0.0.0.0 or an address of this machine' });
+    if (code === 'EADDRINUSE') throw new YtwatchError(`port ${port} on ${host} is already in use`, { hint: 'pick another with --port', cause: err });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new YtwatchError(`cannot listen on host ${host}`, { hint: 'use --host 127.0.0.1, 0.0.0.0 or an address of this machine', cause: err });
     throw err;
   }
   const addr = app.server.address();

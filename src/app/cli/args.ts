@@ -62,7 +62,7 @@ export function parseCli(argv: string[]): CliArgs {
       },
     });
   } catch (err) {
-    throw new ConfigError((err as Error).message.split('\n')[0]!, 'see `ytwatch --help`');
+    throw new ConfigError((err as Error).message.split('\n')[0]!, 'see `ytwatch --help`', { cause: err });
   }
   const { values, positionals } = parsed;
   return {

@@ -36,7 +36,7 @@ export function loadFileConfig(path: string | undefined, cwd = process.cwd()): F
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`, 'fix the JSON syntax');
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`, 'fix the JSON syntax', { cause: err });
   }
   const res = FileConfigSchema.safeParse(json);
   if (!res.success) throw new ConfigError(`config file ${file}: ${firstIssue(res.error, 'at')}`, 'fix that setting (see "Configuration" in the README)');

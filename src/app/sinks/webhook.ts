@@ -19,8 +19,8 @@ export interface WebhookSinkOptions {
 /** The webhook answered with an error status; 408, 429 and 5xx are retriable (honouring Retry-After). */
 export class WebhookError extends YtwatchError {
   override name = 'WebhookError';
-  constructor(message: string, retriable: boolean, readonly retryAfterMs?: number) {
-    super(message, { retriable });
+  constructor(message: string, retriable: boolean, readonly retryAfterMs?: number, options: { cause?: unknown } = {}) {
+    super(message, { retriable, cause: options.cause });
   }
 }
 
@@ -67,7 +67,7 @@ export class WebhookSink implements Sink {
       });
     } catch (err) {
       if (signal.aborted) throw err;
-      throw new WebhookError(`webhook unreachable: ${(err as Error).message}`, true);
+      throw new WebhookError(`webhook unreachable: ${(err as Error).message}`, true, undefined, { cause: err });
     }
     await res.body?.cancel().catch(() => {});
     if (res.ok) return;

@@ -17,8 +17,8 @@ export class YtwatchError extends Error {
 /** Bad configuration or command-line input. Never retriable. */
 export class ConfigError extends YtwatchError {
   override name = 'ConfigError';
-  constructor(message: string, hint?: string) {
-    super(message, { retriable: false, hint });
+  constructor(message: string, hint?: string, options: { cause?: unknown } = {}) {
+    super(message, { retriable: false, hint, cause: options.cause });
   }
 }
 

@@ -30,6 +30,7 @@ export async function createEventLog(options: CreateLogOptions): Promise<EventLo
     throw new ConfigError(
       `KAFKA_BROKERS is set but the Kafka client could not be loaded: ${(err as Error).message.split('\n')[0]}`,
       'install it with `npm install @confluentinc/kafka-javascript` (CKJS_LINKING=dynamic), or unset KAFKA_BROKERS for the embedded log',
+      { cause: err },
     );
   }
   return mod.createKafkaLog({
