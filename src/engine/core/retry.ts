@@ -2,8 +2,12 @@ import { isRetriable } from './errors.js';
 import { sleep } from './time.js';
 
 export interface RetryOptions {
-  /** Attempts in total, the first included. Default 5. */
+  /** Attempts in total, the first included. Default 5, or unlimited when `deadlineMs` is set. */
   attempts?: number;
+  /** Stops retrying once this many ms passed since the first attempt (a deadline instead of a count). */
+  deadlineMs?: number;
+  /** Which errors are worth another attempt. Default: those that say they are ({@link isRetriable}). */
+  retryIf?: (err: unknown) => boolean;
   /** First back-off delay. Default 500 ms; doubles each time, capped by `maxDelayMs`. */
   baseDelayMs?: number;
   /** Default 30 s. */
@@ -26,7 +30,9 @@ export interface RetryOptions {
  * capped, and abortable.
  */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 5;
+  const attempts = options.attempts ?? (options.deadlineMs !== undefined ? Infinity : 5);
+  const retryIf = options.retryIf ?? isRetriable;
+  const started = Date.now();
   const base = options.baseDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 30_000;
   const random = options.random ?? Math.random;
@@ -38,8 +44,9 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const exact = options.waitFor?.(err);
       if (exact !== undefined) waits++;
       else failures++;
-      const exhausted = exact !== undefined ? waits > (options.maxWaits ?? 100) : failures >= attempts;
-      if (!isRetriable(err) || exhausted || options.signal?.aborted) throw err;
+      const expired = options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs;
+      const exhausted = expired || (exact !== undefined ? waits > (options.maxWaits ?? 100) : failures >= attempts);
+      if (!retryIf(err) || exhausted || options.signal?.aborted) throw err;
       const delay = exact ?? Math.round(random() * Math.min(cap, base * 2 ** (failures - 1)));
       options.onRetry?.(err, attempt, delay);
       await sleep(delay, options.signal);

@@ -2,9 +2,13 @@ import type { TopicSpec } from '../../core/log.js';
 import { LogError } from '../../core/log.js';
 import type { ErrorMapper } from './errors.js';
 import { call, type NativeAdmin, type NativeModule } from './native.js';
+import { retry } from '../../core/retry.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Partition errors after which the admin client's cached leaders are stale (a broker restarted). */
+/** Retry options for a fixed pause between attempts. */
+const STEADY = (ms: number) => ({ baseDelayMs: ms, maxDelayMs: ms, random: () => 1 });
+
 const STALE_LEADER = ['ERR_FENCED_LEADER_EPOCH', 'ERR_UNKNOWN_LEADER_EPOCH', 'ERR_NOT_LEADER_FOR_PARTITION', 'ERR_LEADER_NOT_AVAILABLE'];
 
 /**
@@ -38,17 +42,10 @@ export class KafkaAdmin {
         if (!this.errors.is(err, 'ERR_TOPIC_ALREADY_EXISTS')) throw this.errors.wrap(err, `creating topic ${spec.name}`);
       });
     }
+    // Metadata of new topics takes a moment to reach every broker: wait for each, up to `timeout` in all.
     const deadline = Date.now() + timeout;
     for (const spec of specs) {
-      for (;;) {
-        try {
-          await this.partitionCount(spec.name);
-          break;
-        } catch (err) {
-          if (Date.now() > deadline) throw err;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      await retry(() => this.partitionCount(spec.name), { ...STEADY(100), retryIf: () => true, deadlineMs: Math.max(0, deadline - Date.now()) });
     }
   }
 
@@ -110,29 +107,26 @@ export class KafkaAdmin {
   private async listOffsets(topic: string, parts: number[], committed: boolean): Promise<Map<number, number>> {
     if (parts.length === 0) return new Map();
     const isolationLevel = committed ? this.native.IsolationLevel.READ_COMMITTED : this.native.IsolationLevel.READ_UNCOMMITTED;
-    const deadline = Date.now() + this.options.requestTimeoutMs;
-    for (;;) {
-      try {
-        const res = await call<Array<{ partition: number; offset: number; error?: unknown }>>((cb) =>
-          this.admin.listOffsets(
-            parts.map((partition) => ({ topic, partition, offset: this.native.OffsetSpec.LATEST })),
-            { timeout: this.options.requestTimeoutMs, isolationLevel },
-            cb,
-          ),
-        );
-        const out = new Map<number, number>();
-        for (const r of res) {
-          if (r.error) throw r.error;
-          out.set(r.partition, Number(r.offset));
-        }
-        return out;
-      } catch (err) {
-        if (!STALE_LEADER.some((name) => this.errors.is(err, name)) || Date.now() > deadline) {
-          throw this.unknownOr(err, topic, 'listing end offsets of');
-        }
-        this.renew();
-        await new Promise((r) => setTimeout(r, 200));
+    const stale = (err: unknown) => STALE_LEADER.some((name) => this.errors.is(err, name));
+    const list = async () => {
+      const res = await call<Array<{ partition: number; offset: number; error?: unknown }>>((cb) =>
+        this.admin.listOffsets(
+          parts.map((partition) => ({ topic, partition, offset: this.native.OffsetSpec.LATEST })),
+          { timeout: this.options.requestTimeoutMs, isolationLevel },
+          cb,
+        ),
+      );
+      const out = new Map<number, number>();
+      for (const r of res) {
+        if (r.error) throw r.error;
+        out.set(r.partition, Number(r.offset));
       }
+      return out;
+    };
+    try {
+      return await retry(list, { ...STEADY(200), retryIf: stale, deadlineMs: this.options.requestTimeoutMs, onRetry: () => this.renew() });
+    } catch (err) {
+      throw this.unknownOr(err, topic, 'listing end offsets of');
     }
   }
 
@@ -145,23 +139,22 @@ export class KafkaAdmin {
   /** A group's committed offsets on `topic` (stable: waits out pending transactional commits). */
   async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
     const partitions = range(await this.partitionCount(topic)).map((partition) => ({ topic, partition }));
-    const deadline = Date.now() + this.options.requestTimeoutMs;
-    for (;;) {
-      try {
-        const [res] = await call<Array<{ error?: unknown; partitions: Array<{ partition: number; offset?: number; error?: unknown }> }>>((cb) =>
-          this.admin.listConsumerGroupOffsets([{ groupId: group, partitions }], { timeout: this.options.requestTimeoutMs, requireStableOffsets: true }, cb),
-        );
-        if (res?.error) throw res.error;
-        const out = new Map<number, number>();
-        for (const p of res?.partitions ?? []) {
-          if (p.error) throw p.error;
-          if (p.offset !== undefined && p.offset !== null && Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
-        }
-        return out;
-      } catch (err) {
-        if (!this.errors.retriable(err) || Date.now() > deadline) throw this.errors.wrap(err, `reading offsets of group ${group}`);
-        await new Promise((r) => setTimeout(r, 100));
+    const read = async () => {
+      const [res] = await call<Array<{ error?: unknown; partitions: Array<{ partition: number; offset?: number; error?: unknown }> }>>((cb) =>
+        this.admin.listConsumerGroupOffsets([{ groupId: group, partitions }], { timeout: this.options.requestTimeoutMs, requireStableOffsets: true }, cb),
+      );
+      if (res?.error) throw res.error;
+      const out = new Map<number, number>();
+      for (const p of res?.partitions ?? []) {
+        if (p.error) throw p.error;
+        if (p.offset !== undefined && p.offset !== null && Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
       }
+      return out;
+    };
+    try {
+      return await retry(read, { ...STEADY(100), retryIf: (err) => this.errors.retriable(err), deadlineMs: this.options.requestTimeoutMs });
+    } catch (err) {
+      throw this.errors.wrap(err, `reading offsets of group ${group}`);
     }
   }
 
