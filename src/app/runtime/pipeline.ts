@@ -58,7 +58,7 @@ export class Pipeline {
     const stages = STAGE_NAMES.filter((n) => wanted.includes(n));
     for (const name of stages) (STAGES[name] as StagePlugin).check?.({ env, targets });
     const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
-    const log = await openLog(logOptions(env, config, names));
+    const log = await openLog(logOptions(env, config, names, logger));
     const p = new Pipeline(log, names, options);
     try {
       for (const name of stages) {

@@ -13,6 +13,8 @@ export interface CreateLogOptions {
   /** Kafka only. Default 1. */
   replicationFactor?: number;
   clientId?: string;
+  /** Where the Kafka client's diagnostics go (a pino logger fits). Default: stderr. */
+  logger?: { warn(message: string): void };
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CreateLogOptions {
  */
 export async function createEventLog(options: CreateLogOptions): Promise<EventLog> {
   if (!options.kafkaBrokers) return new SqliteLog({ path: join(options.dataDir, 'log.db'), defaultPartitions: options.partitions });
-  let mod: { createKafkaLog: (o: { brokers: string[]; clientId: string; defaultPartitions?: number; replicationFactor?: number }) => Promise<EventLog> };
+  let mod: { createKafkaLog: (o: { brokers: string[]; clientId: string; defaultPartitions?: number; replicationFactor?: number; logger?: { warn(message: string): void } }) => Promise<EventLog> };
   try {
     // A variable specifier: the Kafka backend (and its native client) load only in Kafka mode.
     const specifier = './kafka/index.js';
@@ -38,5 +40,6 @@ export async function createEventLog(options: CreateLogOptions): Promise<EventLo
     clientId: options.clientId ?? 'ytwatch',
     defaultPartitions: options.partitions,
     replicationFactor: options.replicationFactor,
+    logger: options.logger,
   });
 }

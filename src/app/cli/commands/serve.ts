@@ -25,7 +25,7 @@ export function apiOptions(ctx: Context, args: CliArgs, port: number): Omit<Hist
 export async function serveCommand(args: CliArgs): Promise<number> {
   const ctx = loadContext(args);
   const names = makeNames(ctx.env.YTWATCH_TOPIC_PREFIX);
-  const log = await openLog(logOptions(ctx.env, ctx.config, names));
+  const log = await openLog(logOptions(ctx.env, ctx.config, names, ctx.logger));
   const signals = shutdownSignals();
   let api: HistoryApi | undefined;
   try {
