@@ -1,23 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import type { EventLog } from '../../engine/core/log.js';
 import { ConfigError } from '../../engine/core/errors.js';
-import type { Names } from '../core/topics.js';
 import { FeedHub } from '../api/live.js';
 import type { ProcessMetrics } from '../api/metrics.js';
 import { buildApi, isLoopback, listen } from '../api/server.js';
-import { openHistory } from '../runtime/history.js';
+import { openHistory, type HistoryRuntimeOptions } from '../runtime/history.js';
 import type { HistoryService } from '../stages/history.js';
 import type { HistoryStore } from '../history/store.js';
 
-export interface HistoryApiOptions extends ProcessMetrics {
-  log: EventLog;
-  names: Names;
-  logger: Logger;
-  dataDir: string;
-  /** PostgreSQL instead of SQLite for the history store. */
-  databaseUrl?: string;
-  retentionDays: number;
+export interface HistoryApiOptions extends ProcessMetrics, Omit<HistoryRuntimeOptions, 'onFeed'> {
   host: string;
   port: number;
   /** Required unless `host` is a loopback address. */
