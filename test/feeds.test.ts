@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FakeFeeds, atomEntry, atomFeed } from '../src/fakes/feeds.js';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { FakeYouTube } from '../src/fakes/youtube.js';
-import { parseAtom, FeedError } from '../src/youtube/feeds.js';
+import { FakeFeeds, atomEntry, atomFeed } from '../src/app/fakes/feeds.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
+import { parseAtom, FeedError } from '../src/app/youtube/feeds.js';
 import { once as onceEvent } from 'node:events';
 import { fakesEnv, runCli, scratch, startCli } from './helpers/cli.js';
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { atomEntry, atomFeed } from '../src/fakes/feeds.js';
-import { channelTopic, WebSubSubscriber } from '../src/youtube/websub.js';
+import { atomEntry, atomFeed } from '../src/app/fakes/feeds.js';
+import { channelTopic, WebSubSubscriber } from '../src/app/youtube/websub.js';
 
 const CH = 'UCsubscriberTest00000001';
 

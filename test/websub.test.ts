@@ -8,11 +8,11 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { FakeFeeds, atomEntry, atomFeed } from '../src/fakes/feeds.js';
-import { FakeHub } from '../src/fakes/hub.js';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { FakeYouTube, type FakeVideo } from '../src/fakes/youtube.js';
-import { channelTopic } from '../src/youtube/websub.js';
+import { FakeFeeds, atomEntry, atomFeed } from '../src/app/fakes/feeds.js';
+import { FakeHub } from '../src/app/fakes/hub.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { FakeYouTube, type FakeVideo } from '../src/app/fakes/youtube.js';
+import { channelTopic } from '../src/app/youtube/websub.js';
 import { fakesEnv, runCli, scratch, startCli } from './helpers/cli.js';
 
 const CHANNEL = 'UCpushChannel00000000001';
