@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { ZodError } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { MAX_SLEEP_MS } from '../core/time.js';
 import { EnvSchema, FileConfigSchema, type Env, type FileConfig } from './schema.js';
 
 function firstIssue(err: ZodError, where: string): string {
@@ -56,5 +57,6 @@ export function parseInterval(value: string | number): number | 'auto' {
     seconds = unit === 'ms' ? n / 1000 : unit === 's' ? n : unit === 'm' ? n * 60 : n * 3600;
   }
   if (!(seconds >= 1)) throw bad();
+  if (seconds * 1000 > MAX_SLEEP_MS) throw new ConfigError(`interval ${JSON.stringify(value)} is longer than ${MAX_SLEEP_MS / 86_400_000} days`, 'use a shorter interval, or `--once` from cron');
   return seconds;
 }
