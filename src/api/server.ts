@@ -1,6 +1,5 @@
 import { version } from '../core/version.js';
 import { STATUS_CODES } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,6 +9,7 @@ import { describeError, YtwatchError } from '../core/errors.js';
 import type { Names } from '../core/topics.js';
 import type { HistoryCounters } from '../history/service.js';
 import type { HistoryStore } from '../history/store.js';
+import { bearerAuth } from './auth.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { FeedHub } from './live.js';
 import { createMetrics, type ProcessMetrics } from './metrics.js';
@@ -94,20 +94,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   dashboardRoutes(app);
   await app.ready();
   return app;
-}
-
-/** Rejects requests without the token (401, constant-time comparison). */
-function bearerAuth(token: string) {
-  const expected = createHash('sha256').update(token).digest();
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    const header = req.headers.authorization;
-    const query = req.query as Record<string, unknown>;
-    const fromQuery = typeof query.access_token === 'string' ? query.access_token : undefined;
-    delete query.access_token; // not part of any route's schema
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : fromQuery;
-    if (given && timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return;
-    return reply.code(401).header('www-authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'this API needs its token: Authorization: Bearer <YTWATCH_API_TOKEN>' });
-  };
 }
 
 /** Loopback addresses need no token; anything else does. */
