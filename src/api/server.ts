@@ -14,6 +14,7 @@ import { dashboardRoutes } from './dashboard.js';
 import type { FeedHub } from './live.js';
 import { createMetrics, type ProcessMetrics } from './metrics.js';
 import { feedRoutes } from './routes-feed.js';
+import type { SSE_DEFAULTS, SseLimits } from './sse.js';
 import { videoRoutes } from './routes-videos.js';
 import { healthReply } from './schemas.js';
 
@@ -28,6 +29,8 @@ export interface ApiOptions extends ProcessMetrics {
   clock?: () => number;
   /** Interval of the keep-alive comment on `/events`. Default 15 s. */
   heartbeatMs?: number;
+  /** Client limit and per-client buffer cap of `/events` (defaults in {@link SSE_DEFAULTS}). */
+  sse?: SseLimits;
   /** Timeout of each `/health` check. Default 2 s. */
   healthTimeoutMs?: number;
   /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
@@ -90,7 +93,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   videoRoutes(app, store, clock);
-  feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000);
+  feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000, options.sse);
   dashboardRoutes(app);
   await app.ready();
   return app;
