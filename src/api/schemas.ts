@@ -51,13 +51,16 @@ export const videoIdParams = {
   required: ['id'],
 } as const;
 
+/** The largest `offset` accepted: beyond it the stores' integers overflow (a 400, not a 500). */
+export const MAX_OFFSET = 1_000_000_000;
+
 export const listQuery = {
   type: 'object',
   properties: {
     sort: { type: 'string', enum: [...SORT_KEYS], default: 'views', description: 'A current number, `title`, `published`, `fetched`, or a delta like `views_24h`' },
     order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
+    offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'Rows to skip, at most 1,000,000,000' },
   },
   additionalProperties: false,
 } as const;
