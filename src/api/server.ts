@@ -9,7 +9,8 @@ import { describeError, YtwatchError } from '../core/errors.js';
 import type { Names } from '../core/topics.js';
 import type { HistoryCounters } from '../history/service.js';
 import type { HistoryStore } from '../history/store.js';
-import { bearerAuth } from './auth.js';
+import { bearerAuth, hostAllowList } from './auth.js';
+export { isLoopback } from './auth.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { FeedHub } from './live.js';
 import { createMetrics, type ProcessMetrics } from './metrics.js';
@@ -33,8 +34,10 @@ export interface ApiOptions extends ProcessMetrics {
   sse?: SseLimits;
   /** Timeout of each `/health` check. Default 2 s. */
   healthTimeoutMs?: number;
-  /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
+  /** When set, every request needs `Authorization: Bearer <token>` (`?access_token=<token>` on `/` and `/events`). */
   token?: string;
+  /** Without a token, `Host` names answered besides loopback ones (DNS-rebinding guard). */
+  allowedHosts?: string[];
 }
 
 
@@ -56,7 +59,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
     return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message });
   });
-  if (options.token) app.addHook('onRequest', bearerAuth(options.token));
+  app.addHook('onRequest', options.token ? bearerAuth(options.token) : hostAllowList(options.allowedHosts));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   await app.register(swagger, {
@@ -97,11 +100,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   dashboardRoutes(app);
   await app.ready();
   return app;
-}
-
-/** Loopback addresses need no token; anything else does. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {

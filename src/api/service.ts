@@ -8,6 +8,7 @@ import { HistoryStore } from '../history/store.js';
 import { FeedHub } from './live.js';
 import { ConfigError } from '../core/errors.js';
 import type { ProcessMetrics } from './metrics.js';
+import { MIN_TOKEN_LENGTH } from './auth.js';
 import { buildApi, isLoopback, listen } from './server.js';
 
 
@@ -42,6 +43,9 @@ export class HistoryApi {
     const { log, names, logger } = options;
     if (!options.token && !isLoopback(options.host)) {
       throw new ConfigError(`the API would listen on ${options.host} without a token`, 'set YTWATCH_API_TOKEN (clients send Authorization: Bearer …), or keep --host 127.0.0.1');
+    }
+    if (options.token && options.token.length < MIN_TOKEN_LENGTH && !isLoopback(options.host)) {
+      throw new ConfigError(`YTWATCH_API_TOKEN is too short (${options.token.length} characters) to listen on ${options.host}`, `use at least ${MIN_TOKEN_LENGTH} random characters, e.g. \`openssl rand -hex 24\``);
     }
     const store = new HistoryStore(await openHistoryDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
     const hub = new FeedHub();
