@@ -2,9 +2,8 @@
  * The history database: one query layer (Kysely) over SQLite in the data folder by default, or
  * PostgreSQL when `DATABASE_URL` is set. Opening it applies the migrations in `migrations.ts`.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite/file.js';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { YtwatchError } from '../core/errors.js';
@@ -89,12 +88,12 @@ export async function openHistoryDb(options: OpenHistoryOptions): Promise<Histor
     pool.on('error', () => {});
     handle = { db: new Kysely<HistorySchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', where: describeUrl(options.databaseUrl) };
   } else {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const path = join(options.dataDir, 'history.db');
-    const sqlite = new Database(path);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
+    const sqlite = openSqliteFile(path, (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+    });
     handle = { db: new Kysely<HistorySchema>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', where: path };
   }
   try {

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite/file.js';
 import { pacificDay } from '../core/time.js';
 
 /**
@@ -13,14 +12,14 @@ export class FetchStore {
   private readonly stmt;
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, uploads TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS known (video_id TEXT PRIMARY KEY) WITHOUT ROWID;
-    `);
+    this.db = openSqliteFile(path, (db) => {
+      db.pragma('journal_mode = WAL');
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, uploads TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS known (video_id TEXT PRIMARY KEY) WITHOUT ROWID;
+      `);
+    });
     this.stmt = {
       addUnits: this.db.prepare('INSERT INTO quota (day, units) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET units = units + excluded.units'),
       units: this.db.prepare<[string], { units: number }>('SELECT units FROM quota WHERE day = ?'),
