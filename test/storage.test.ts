@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { openHistoryDb } from '../src/history/db.js';
 import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
 import { openSqliteFile, privateDir, StorageError, storageError } from '../src/sqlite/file.js';
+import { PidLock } from '../src/sqlite/pid-lock.js';
 import { FetchStore } from '../src/youtube/fetch-store.js';
 import { scratch } from './helpers/cli.js';
 
@@ -109,5 +110,40 @@ describe('item 10: one place opens SQLite files', () => {
     assert.ok(err instanceof StorageError);
     assert.equal(err.retriable, true);
     assert.match(err.message, /disk full writing \/d\/log.db/);
+  });
+});
+
+describe('item 8: lock files', () => {
+  it('a lock replaced by a symbolic link is refused, never written through', () => {
+    const s = scratch();
+    try {
+      privateDir(s.dataDir);
+      const victim = join(s.dataDir, 'victim');
+      writeFileSync(victim, '999999999'); // a dead pid: a plain stale lock would be taken over
+      symlinkSync(victim, join(s.dataDir, 'fetch.db.lock'));
+      assert.throws(() => new FetchStore(join(s.dataDir, 'fetch.db')), (err: unknown) => err instanceof StorageError && /fetch\.db\.lock is a symbolic link/.test(err.message));
+      assert.equal(readFileSync(victim, 'utf8'), '999999999');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('a stale lock (dead pid) is taken over; a live one refused with one line', () => {
+    const s = scratch();
+    try {
+      privateDir(s.dataDir);
+      const path = join(s.dataDir, 'x.lock');
+      writeFileSync(path, '999999999');
+      const lock = new PidLock(path, 'the thing', 'stop it');
+      lock.acquire();
+      assert.equal(readFileSync(path, 'utf8'), String(process.pid));
+      assert.equal(mode(path), 0o600);
+      lock.release();
+      assert.equal(existsSync(path), false);
+      writeFileSync(path, String(process.ppid));
+      assert.throws(() => new PidLock(path, 'the thing', 'stop it').acquire(), new RegExp(`the thing already runs in process ${process.ppid} on this data folder`));
+    } finally {
+      s.cleanup();
+    }
   });
 });

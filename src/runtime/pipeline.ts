@@ -44,12 +44,12 @@ export class Pipeline {
   private fetch?: FetchStage;
   private readonly processors: Array<{ name: StageName; processor: Processor<unknown> }> = [];
   private counters?: NotifyCounters;
+  private fetchStore?: FetchStore;
 
   private constructor(
     readonly log: EventLog,
     readonly names: Names,
     private readonly options: PipelineOptions,
-    private readonly fetchStore?: FetchStore,
   ) {}
 
   static async open(options: PipelineOptions): Promise<Pipeline> {
@@ -61,16 +61,28 @@ export class Pipeline {
     }
     const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
     const log = await openLog(logOptions(env, config, names));
-    let store: FetchStore | undefined;
+    const p = new Pipeline(log, names, options);
     try {
-      if (stages.includes('fetch')) store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
-    } catch (err) {
-      await log.close();
-      throw err;
-    }
-    const p = new Pipeline(log, names, options, store);
-    try {
-      if (store) {
+      if (stages.includes('detect')) {
+        const detect = createDetect({ log, names, rules: config.rules });
+        await detect.start();
+        p.processors.push({ name: 'detect', processor: detect as Processor<unknown> });
+      }
+      if (stages.includes('notify')) {
+        const { processor, counters } = createNotify({
+          log,
+          names,
+          sinks: options.sinks,
+          onFailure: (alert, sink, reason) => logger.error({ alert: alert.id, video: alert.videoId, sink, reason }, 'alert dead-lettered'),
+        });
+        await processor.start();
+        p.counters = counters;
+        p.processors.push({ name: 'notify', processor: processor as Processor<unknown> });
+      }
+      // After the consumers: a second `run` on this folder is refused naming its consumer group.
+      if (stages.includes('fetch')) {
+        const store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
+        p.fetchStore = store;
         const client = new YouTubeClient({
           apiKey: env.YOUTUBE_API_KEY!,
           apiRoot: env.YOUTUBE_API_ROOT,
@@ -87,22 +99,6 @@ export class Pipeline {
           baseDelayMs: config.youtube.baseDelayMs,
           onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
         });
-      }
-      if (stages.includes('detect')) {
-        const detect = createDetect({ log, names, rules: config.rules });
-        await detect.start();
-        p.processors.push({ name: 'detect', processor: detect as Processor<unknown> });
-      }
-      if (stages.includes('notify')) {
-        const { processor, counters } = createNotify({
-          log,
-          names,
-          sinks: options.sinks,
-          onFailure: (alert, sink, reason) => logger.error({ alert: alert.id, video: alert.videoId, sink, reason }, 'alert dead-lettered'),
-        });
-        await processor.start();
-        p.counters = counters;
-        p.processors.push({ name: 'notify', processor: processor as Processor<unknown> });
       }
     } catch (err) {
       await p.close();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../sqlite/file.js';
+import { PidLock } from '../sqlite/pid-lock.js';
 import { pacificDay } from '../core/time.js';
 
 /**
@@ -11,8 +12,31 @@ export class FetchStore {
   private readonly db: Database.Database;
   private readonly stmt;
 
+  private readonly lock: PidLock;
+
+  /** Takes the data folder's fetch lock (a second fetch stage is refused with one line), then opens `path`. */
   constructor(path: string) {
-    this.db = openSqliteFile(path, (db) => {
+    this.lock = new PidLock(`${path}.lock`, 'the fetch stage', 'run one `ytwatch fetch` (or `ytwatch run`) per data folder: it owns the quota ledger');
+    this.lock.acquire();
+    try {
+      this.db = this.open(path);
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
+    const db = this.db;
+    this.stmt = {
+      addUnits: db.prepare('INSERT INTO quota (day, units) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET units = units + excluded.units'),
+      units: db.prepare<[string], { units: number }>('SELECT units FROM quota WHERE day = ?'),
+      channel: db.prepare<[string], { uploads: string }>('SELECT uploads FROM channels WHERE channel = ?'),
+      setChannel: db.prepare('INSERT OR REPLACE INTO channels (channel, uploads) VALUES (?, ?)'),
+      isKnown: db.prepare<[string], { video_id: string }>('SELECT video_id FROM known WHERE video_id = ?'),
+      addKnown: db.prepare('INSERT OR IGNORE INTO known (video_id) VALUES (?)'),
+    };
+  }
+
+  private open(path: string): Database.Database {
+    return openSqliteFile(path, (db) => {
       db.pragma('journal_mode = WAL');
       db.exec(`
         CREATE TABLE IF NOT EXISTS quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL);
@@ -20,14 +44,6 @@ export class FetchStore {
         CREATE TABLE IF NOT EXISTS known (video_id TEXT PRIMARY KEY) WITHOUT ROWID;
       `);
     });
-    this.stmt = {
-      addUnits: this.db.prepare('INSERT INTO quota (day, units) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET units = units + excluded.units'),
-      units: this.db.prepare<[string], { units: number }>('SELECT units FROM quota WHERE day = ?'),
-      channel: this.db.prepare<[string], { uploads: string }>('SELECT uploads FROM channels WHERE channel = ?'),
-      setChannel: this.db.prepare('INSERT OR REPLACE INTO channels (channel, uploads) VALUES (?, ?)'),
-      isKnown: this.db.prepare<[string], { video_id: string }>('SELECT video_id FROM known WHERE video_id = ?'),
-      addKnown: this.db.prepare('INSERT OR IGNORE INTO known (video_id) VALUES (?)'),
-    };
   }
 
   addUnits(at: number, units: number): void {
@@ -59,5 +75,6 @@ export class FetchStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.lock.release();
   }
 }

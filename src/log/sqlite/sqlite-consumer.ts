@@ -1,6 +1,7 @@
 import type { Consumer, ConsumerOptions, LogRecord, PollOptions, TopicPartition, Transaction } from '../../core/log.js';
 import type { SqliteLog } from './sqlite-log.js';
-import { GroupLock } from './group-lock.js';
+import { LogError } from '../../core/log.js';
+import { PidLock } from '../../sqlite/pid-lock.js';
 
 /**
  * The single member of a consumer group on the embedded log (a lock file keeps out a second one,
@@ -11,17 +12,22 @@ export class SqliteConsumer implements Consumer {
   private partitions: TopicPartition[] = [];
   private next = 0;
   private closed = false;
-  private readonly lock: GroupLock;
+  private readonly lock: PidLock;
 
   constructor(
     private readonly log: SqliteLog,
     private readonly options: ConsumerOptions,
   ) {
-    this.lock = GroupLock.for(log.path, options.group);
+    this.lock = new PidLock(
+      `${log.path}.${encodeURIComponent(options.group)}.lock`,
+      `consumer group ${options.group}`,
+      'run one ytwatch process per stage on a data folder (scale out with KAFKA_BROKERS)',
+      (message, hint) => new LogError(message, false, { hint }),
+    );
   }
 
   async start(): Promise<void> {
-    this.lock.acquire(this.options.group);
+    this.lock.acquire();
     const assigned: TopicPartition[] = [];
     for (const topic of this.options.topics) {
       const count = await this.log.partitionCount(topic);
