@@ -1,3 +1,4 @@
+import { redactSecret } from '../core/redact.js';
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
 import { YouTubeApiError, YouTubeHttpError } from './errors.js';
 import { nextPacificMidnight } from '../core/time.js';
@@ -131,8 +132,9 @@ export class YouTubeClient {
     return new YouTubeApiError(message, status, reason, { retriable });
   }
 
+  /** The key never leaves in a message: raw or URL-encoded (see {@link redactSecret}). */
   private redact(text: string): string {
-    return this.apiKey ? text.split(this.apiKey).join('***') : text;
+    return redactSecret(text, this.apiKey);
   }
 }
 
