@@ -4,7 +4,7 @@ import { YtwatchError } from '../core/errors.js';
 import { retry } from '../core/retry.js';
 import { sleep } from '../core/time.js';
 import { alertHtml, alertText, pack } from './format.js';
-import type { Failure, OnSent, Sink } from './sink.js';
+import { markRecordFailures, RecordFailed, type Failure, type OnSent, type Sink } from './sink.js';
 
 export const TELEGRAM_LIMIT = 4096;
 
@@ -87,8 +87,9 @@ export class TelegramSink implements Sink {
     });
   }
 
-  async deliver(alerts: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<Failure[]> {
+  async deliver(alerts: Alert[], signal: AbortSignal, onSentRaw?: OnSent): Promise<Failure[]> {
     const failures: Failure[] = [];
+    const onSent = markRecordFailures(onSentRaw);
     const messages = this.options.group === false
       ? alerts.map((a) => ({ items: [a], text: alertHtml(a) }))
       : pack(alerts, alertHtml, TELEGRAM_LIMIT);
@@ -102,6 +103,7 @@ export class TelegramSink implements Sink {
         await this.sendHtml(m.text, m.items, signal, onSent);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
+        if (err instanceof RecordFailed) throw err.error;
         if (err instanceof PartlySent) {
           failures.push(...err.unsent.map((alert) => ({ alert, reason: err.message })));
           continue;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../sqlite/file.js';
+import { openSqliteFile, storageError } from '../sqlite/file.js';
 import { PidLock } from '../sqlite/pid-lock.js';
 import { pacificDay } from '../core/time.js';
 
@@ -47,7 +47,7 @@ export class FetchStore {
   }
 
   addUnits(at: number, units: number): void {
-    this.stmt.addUnits.run(pacificDay(at), units);
+    this.write(() => this.stmt.addUnits.run(pacificDay(at), units));
   }
 
   /** Units spent on the Pacific day of `at`. */
@@ -60,7 +60,7 @@ export class FetchStore {
   }
 
   setUploads(channel: string, uploads: string): void {
-    this.stmt.setChannel.run(channel, uploads);
+    this.write(() => this.stmt.setChannel.run(channel, uploads));
   }
 
   isKnown(videoId: string): boolean {
@@ -68,9 +68,20 @@ export class FetchStore {
   }
 
   addKnown(ids: string[]): void {
-    this.db.transaction(() => {
-      for (const id of ids) this.stmt.addKnown.run(id);
-    })();
+    this.write(() =>
+      this.db.transaction(() => {
+        for (const id of ids) this.stmt.addKnown.run(id);
+      })(),
+    );
+  }
+
+  /** A write whose failure (a full disk, say: retriable) is a one-line {@link StorageError}. */
+  private write(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      throw storageError(err, this.db.name);
+    }
   }
 
   close(): void {

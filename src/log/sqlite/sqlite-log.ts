@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
-import { openSqliteFile } from '../../sqlite/file.js';
+import { openSqliteFile, StorageError, storageError } from '../../sqlite/file.js';
 import type {
   Consumer,
   ConsumerOptions,
@@ -254,6 +254,8 @@ export class SqliteLog implements EventLog {
       return fn();
     } catch (err) {
       if (err instanceof LogError) throw err;
+      const known = storageError(err, this.path);
+      if (known instanceof StorageError) throw new LogError(known.message, known.retriable, { cause: err, hint: known.hint });
       const code = (err as { code?: string }).code ?? '';
       throw new LogError(`sqlite log: ${(err as Error).message}`, code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'), { cause: err });
     }
