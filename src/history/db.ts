@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { openSqliteFile } from '../sqlite/file.js';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { SqliteReadWorkerDialect } from '../sqlite/read-worker.js';
 import pg from 'pg';
 import { YtwatchError } from '../core/errors.js';
 import { migrate } from './migrations.js';
@@ -58,6 +59,11 @@ export interface HistoryDb {
   dialect: Dialect;
   /** Where it lives, for logs: the SQLite path or the PostgreSQL host/database (never a password). */
   where: string;
+  /**
+   * SQLite: the API's read queries, on a read-only connection in a worker thread (so a heavy query
+   * cannot stall the event loop). PostgreSQL is asynchronous already and reads through `db`.
+   */
+  reader?: Kysely<HistorySchema>;
 }
 
 export interface OpenHistoryOptions {
@@ -98,8 +104,14 @@ export async function openHistoryDb(options: OpenHistoryOptions): Promise<Histor
   }
   try {
     await migrate(handle.db);
+    if (handle.dialect === 'sqlite') {
+      handle.reader = new Kysely<HistorySchema>({ dialect: new SqliteReadWorkerDialect(handle.where) });
+      await sql`select 1`.execute(handle.reader);
+    }
   } catch (err) {
+    await handle.reader?.destroy().catch(() => {});
     await handle.db.destroy().catch(() => {});
+    if (err instanceof YtwatchError) throw err;
     throw new YtwatchError(`history database ${handle.where}: ${(err as Error).message}`, {
       retriable: false,
       cause: err,
