@@ -15,7 +15,7 @@ import { dashboardRoutes } from './dashboard.js';
 import type { FeedHub } from './live.js';
 import { createMetrics, type ProcessMetrics } from './metrics.js';
 import { feedRoutes } from './routes-feed.js';
-import type { SSE_DEFAULTS, SseLimits } from './sse.js';
+import type { SseLimits } from './sse.js';
 import { videoRoutes } from './routes-videos.js';
 import { healthReply } from './schemas.js';
 
@@ -30,7 +30,7 @@ export interface ApiOptions extends ProcessMetrics {
   clock?: () => number;
   /** Interval of the keep-alive comment on `/events`. Default 15 s. */
   heartbeatMs?: number;
-  /** Client limit and per-client buffer cap of `/events` (defaults in {@link SSE_DEFAULTS}). */
+  /** Client limit and per-client buffer cap of `/events` (defaults: `SSE_DEFAULTS` in sse.ts). */
   sse?: SseLimits;
   /** Timeout of each `/health` check. Default 2 s. */
   healthTimeoutMs?: number;

@@ -82,7 +82,7 @@ export function storageError(err: unknown, path: string): unknown {
   const name = basename(path);
   const message = (err as Error).message.split('\n')[0];
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
-    return new StorageError(`disk full writing ${path}`, { retriable: true, cause: err, hint: 'free space on the disk that holds YTWATCH_DATA_DIR; ytwatch retries and resumes by itself' });
+    return new StorageError(`disk full writing ${path}`, { retriable: true, cause: err, hint: 'free space on the disk that holds YTWATCH_DATA_DIR (a running ytwatch retries and resumes by itself)' });
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new StorageError(`${path} is damaged (${message})`, { cause: err, hint: `stop ytwatch, move ${name} (and ${name}-wal, ${name}-shm) out of the data folder and start again, or restore them from a backup` });

@@ -1,3 +1,4 @@
+import { boundedDelay, MAX_TIMER_MS } from '../../core/time.js';
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import { openSqliteFile, StorageError, storageError } from '../../sqlite/file.js';
@@ -224,7 +225,7 @@ export class SqliteLog implements EventLog {
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, Math.min(boundedDelay(ms), MAX_TIMER_MS));
       for (const t of topics) this.appended.on(t, done);
       signal?.addEventListener('abort', done, { once: true });
     });
