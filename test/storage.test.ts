@@ -35,6 +35,19 @@ describe('item 9: permissions', () => {
     }
   });
 
+  it('leaves a shared (sticky) folder as it is', () => {
+    const s = scratch();
+    try {
+      const dir = join(s.dataDir, 'shared');
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o1777);
+      privateDir(dir);
+      assert.equal(statSync(dir).mode & 0o7777, 0o1777);
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('tightens an existing 0755 data folder and 0644 files', () => {
     const s = scratch();
     try {

@@ -16,12 +16,16 @@ export class StorageError extends YtwatchError {
 
 const uid = (): number | undefined => process.getuid?.();
 
-/** Creates `dir` (and its parents) 0700, or tightens an existing one this user owns to 0700. */
+/**
+ * Creates `dir` (and its parents) 0700, or tightens an existing one this user owns to 0700. A
+ * shared folder (sticky bit, like /tmp) is left as it is.
+ */
 export function privateDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
-    if ((st.mode & 0o077) !== 0 && st.uid === uid()) chmodSync(dir, st.mode & 0o700);
+    const shared = (st.mode & 0o1000) !== 0;
+    if ((st.mode & 0o077) !== 0 && st.uid === uid() && !shared) chmodSync(dir, st.mode & 0o6700);
   } catch (err) {
     throw storageError(err, dir);
   }
