@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: builds the CLI, then runs every test file with node's test runner. Services the
-// tests need (the Kafka broker, PostgreSQL, a browser) are provisioned by the tests' own helpers.
+// `npm test`: makes sure the Kafka client is built (scripts/kafka-client.mjs: once, on a machine where
+// `npm install` could not build it), builds the CLI, then runs every test file with node's test
+// runner. Services the tests need (the Kafka broker, PostgreSQL, a browser) are provisioned by the
+// tests' own helpers.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ const run = (cmd, args) => {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (res.status !== 0) process.exit(res.status ?? 1);
 };
+run(process.execPath, [join(root, 'scripts/kafka-client.mjs'), '--quiet']);
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : readdirSync(join(root, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));

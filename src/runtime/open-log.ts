@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { EventLog, TopicSpec } from '../core/log.js';
 import { ConfigError } from '../core/errors.js';
+import { PACKAGE_ROOT } from '../core/version.js';
 import { TOPICS, type Names } from '../core/topics.js';
 import { SqliteLog } from '../log/sqlite/sqlite-log.js';
 import type { Env, FileConfig } from '../config/schema.js';
@@ -55,8 +56,8 @@ export async function createEventLog(options: CreateLogOptions): Promise<EventLo
     mod = (await import(specifier)) as typeof mod;
   } catch (err) {
     throw new ConfigError(
-      `KAFKA_BROKERS is set but the Kafka client could not be loaded: ${(err as Error).message.split('\n')[0]}`,
-      'install it with `npm install @confluentinc/kafka-javascript` (CKJS_LINKING=dynamic), or unset KAFKA_BROKERS for the embedded log',
+      `KAFKA_BROKERS is set but the Kafka client could not be loaded (${(err as Error).message.split('\n')[0]})`,
+      `run \`cd ${PACKAGE_ROOT} && npm run kafka:client\` (builds it against this machine's libraries, once), or unset KAFKA_BROKERS for the embedded log`,
     );
   }
   return mod.createKafkaLog({
