@@ -1,11 +1,11 @@
 /** Issue 17, items 5–7: Host allow-list without a token, token details, huge offsets. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FailureLimiter, hostName, MAX_AUTH_FAILURES } from '../src/api/auth.js';
-import { HistoryApi } from '../src/api/service.js';
-import { names } from '../src/core/topics.js';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
-import { createLogger } from '../src/runtime/logger.js';
+import { FailureLimiter, hostName, MAX_AUTH_FAILURES } from '../src/app/api/auth.js';
+import { HistoryApi } from '../src/app/cli/history-api.js';
+import { names } from '../src/app/core/topics.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
+import { createLogger } from '../src/app/runtime/logger.js';
 import { startFixture, type Fixture } from './api.fixture.js';
 import { scratch } from './helpers/cli.js';
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { setImmediate as tick } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import type { Alert } from '../src/core/events.js';
-import type { FeedEntry } from '../src/history/store.js';
+import type { Alert } from '../src/app/core/events.js';
+import type { FeedEntry } from '../src/app/history/store.js';
 import { startFixture, type Fixture } from './api.fixture.js';
 
 const MAX_CLIENTS = 12;

@@ -7,8 +7,8 @@ import { cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 import { runCli, scratch, type CliResult } from './helpers/cli.js';
 
 /** The one-line error contract. */

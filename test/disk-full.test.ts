@@ -6,16 +6,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Alert } from '../src/core/events.js';
-import { LogError, type EventLog } from '../src/core/log.js';
-import { names as makeNames } from '../src/core/topics.js';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
-import { topicSpecs } from '../src/runtime/open-log.js';
-import { TelegramSink } from '../src/sinks/telegram.js';
-import { createNotify } from '../src/stages/notify.js';
-import { consumeLoop } from '../src/stream/loops.js';
-import { drain } from '../src/stream/processor.js';
+import type { Alert } from '../src/app/core/events.js';
+import { LogError, type EventLog } from '../src/engine/core/log.js';
+import { names as makeNames } from '../src/app/core/topics.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
+import { topicSpecs } from '../src/app/runtime/open-log.js';
+import { TelegramSink } from '../src/app/sinks/telegram.js';
+import { createNotify } from '../src/app/stages/notify.js';
+import { consumeLoop } from '../src/engine/stream/loops.js';
+import { drain } from '../src/engine/stream/processor.js';
 import { scratch } from './helpers/cli.js';
 
 describe('a full disk', () => {
@@ -71,7 +71,7 @@ describe('a full disk', () => {
       full = true;
       const errors: string[] = [];
       const stop = new AbortController();
-      const loop = consumeLoop('notify', processor, stop.signal, new AbortController().signal, { error: (o) => errors.push(JSON.stringify(o)) });
+      const loop = consumeLoop('notify', processor as never, stop.signal, new AbortController().signal, { error: (o) => errors.push(JSON.stringify(o)) });
       try {
         await tg.waitForMessages(4);
         for (let i = 0; i < 200 && errors.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
@@ -82,7 +82,7 @@ describe('a full disk', () => {
         stop.abort();
         await loop;
       }
-      await drain(processor, new AbortController().signal);
+      await drain(processor as never, new AbortController().signal);
       assert.equal(tg.messages.length, 4, 'each alert sent exactly once');
       assert.deepEqual(tg.messages.map((m) => m.parsedText.match(/T\d/)![0]).sort(), ['T0', 'T1', 'T2', 'T3']);
       assert.equal(await processor.lag(), 0, 'everything committed');

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { Alert } from '../src/core/events.js';
-import { redactSecret } from '../src/core/redact.js';
-import { videoUrl } from '../src/core/video.js';
-import { parseFormatted } from '../src/fakes/html.js';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { ConsoleSink } from '../src/sinks/console.js';
-import { alertHtml, alertText, pack } from '../src/sinks/format.js';
-import { TELEGRAM_LIMIT, TelegramSink } from '../src/sinks/telegram.js';
-import { YouTubeClient } from '../src/youtube/client.js';
+import type { Alert } from '../src/app/core/events.js';
+import { redactSecret } from '../src/engine/core/redact.js';
+import { videoUrl } from '../src/app/core/video.js';
+import { parseFormatted } from '../src/app/fakes/html.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { ConsoleSink } from '../src/app/sinks/console.js';
+import { alertHtml, alertText, pack } from '../src/app/sinks/format.js';
+import { TELEGRAM_LIMIT, TelegramSink } from '../src/app/sinks/telegram.js';
+import { YouTubeClient } from '../src/app/youtube/client.js';
 
 const alert = (title: string, kind: Alert['kind'] = 'change'): Alert => ({ v: 1, id: 'x1', videoId: 'abcdefghijk', title, kind, metric: kind === 'change' ? 'views' : undefined, previous: 1, current: 2, rules: ['any'], at: 0 }) as Alert;
 

@@ -2,17 +2,17 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Alert } from '../src/core/events.js';
-import { retry, WaitTooLongError } from '../src/core/retry.js';
-import { MAX_TIMER_MS, boundedDelay, MAX_SLEEP_MS, sleep } from '../src/core/time.js';
-import { parseInterval } from '../src/config/load.js';
-import { YtwatchError } from '../src/core/errors.js';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { pollLoop } from '../src/runtime/poll-loop.js';
-import { TelegramSink } from '../src/sinks/telegram.js';
-import { WebhookSink, retryAfterMs } from '../src/sinks/webhook.js';
-import type { FetchStage } from '../src/stages/fetch.js';
-import type { FetchStore } from '../src/youtube/fetch-store.js';
+import type { Alert } from '../src/app/core/events.js';
+import { retry, WaitTooLongError } from '../src/engine/core/retry.js';
+import { MAX_TIMER_MS, boundedDelay, MAX_SLEEP_MS, sleep } from '../src/engine/core/time.js';
+import { parseInterval } from '../src/app/config/load.js';
+import { YtwatchError } from '../src/engine/core/errors.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { pollLoop } from '../src/app/runtime/poll-loop.js';
+import { TelegramSink } from '../src/app/sinks/telegram.js';
+import { WebhookSink, retryAfterMs } from '../src/app/sinks/webhook.js';
+import type { FetchStage } from '../src/app/stages/fetch.js';
+import type { FetchStore } from '../src/app/youtube/fetch-store.js';
 
 const alert = (id: string): Alert => ({ v: 1, id, videoId: 'abcdefghijk', title: 'T', kind: 'change', metric: 'views', previous: 1, current: 2, rules: ['any'], at: 0 });
 const silent = { info() {}, warn() {}, error() {}, debug() {} } as never;

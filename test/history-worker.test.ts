@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openHistoryDb } from '../src/history/db.js';
-import { HistoryStore } from '../src/history/store.js';
+import { openHistoryDb } from '../src/app/history/db.js';
+import { HistoryStore } from '../src/app/history/store.js';
 import { snap } from './history-store.case.js';
 
 describe('history reads off the event loop', () => {

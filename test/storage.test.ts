@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openHistoryDb } from '../src/history/db.js';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
-import { openSqliteFile, privateDir, StorageError, storageError } from '../src/sqlite/file.js';
-import { PidLock } from '../src/sqlite/pid-lock.js';
-import { FetchStore } from '../src/youtube/fetch-store.js';
+import { openHistoryDb } from '../src/app/history/db.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
+import { openSqliteFile, privateDir, StorageError, storageError } from '../src/engine/sqlite/file.js';
+import { PidLock } from '../src/engine/sqlite/pid-lock.js';
+import { FetchStore } from '../src/app/youtube/fetch-store.js';
 import { scratch } from './helpers/cli.js';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
