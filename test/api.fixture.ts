@@ -16,6 +16,7 @@ import { buildApi } from '../src/app/api/server.js';
 import { createLogger } from '../src/app/runtime/logger.js';
 import { Pipeline } from '../src/app/runtime/pipeline.js';
 import { parsePlaylist } from '../src/app/youtube/targets.js';
+import type { SseLimits } from '../src/app/api/sse.js';
 
 export interface Fixture {
   yt: FakeYouTube;
@@ -30,7 +31,7 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startFixture(options: { demo?: boolean; heartbeatMs?: number; token?: string } = {}): Promise<Fixture> {
+export async function startFixture(options: { demo?: boolean; heartbeatMs?: number; token?: string; sse?: SseLimits } = {}): Promise<Fixture> {
   const yt = await FakeYouTube.start();
   let videos: FakeVideo[];
   let playlist = 'PLapiFixture';
@@ -50,7 +51,7 @@ export async function startFixture(options: { demo?: boolean; heartbeatMs?: numb
   const hub = new FeedHub();
   const history = new HistoryService({ log: pipeline.log, names: pipeline.names, store, logger, onFeed: (e) => hub.publish(e) });
   await history.start();
-  const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs, token: options.token });
+  const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs, token: options.token, sse: options.sse });
   const signal = new AbortController().signal;
   return {
     yt, videos, pipeline, store, history, hub, app,

@@ -3,7 +3,7 @@
  * no secret — and nothing already accepted is lost.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -82,6 +82,16 @@ describe('CLI errors', () => {
     await tg.close();
     for (const d of dirs) d.cleanup();
   });
+
+  for (const file of ['log.db', 'fetch.db']) {
+    it(`a damaged ${file} (issue 17): one line naming the fix, not an internal error`, async () => {
+      const s = fresh();
+      mkdirSync(s.dataDir, { recursive: true });
+      writeFileSync(join(s.dataDir, file), 'garbage, not SQLite '.repeat(500));
+      const res = await runCli(['run', '--playlist', 'PLerrors', '--once'], ytEnv(s), s.dir);
+      assertOneLineError(res, new RegExp(`${file.replace('.', '\\.')} is damaged .* — stop ytwatch, move ${file.replace('.', '\\.')}`));
+    });
+  }
 
   it('no API key', async () => {
     const s = fresh();

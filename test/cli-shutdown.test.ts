@@ -116,4 +116,22 @@ describe('ytwatch run (continuous)', () => {
       assert.equal((await exited)[0], 0);
     }
   });
+
+  it('a second `ytwatch fetch` on the same data folder is refused with one line (issue 17)', async () => {
+    const { s, env: e } = env();
+    const child = startCli(['fetch', '--playlist', 'PLlong', '--interval', '1s'], e, s.dir);
+    child.stdout!.resume();
+    try {
+      await stderrMatch(child, /poll done/, 15_000);
+      const second = await runCli(['fetch', '--playlist', 'PLlong', '--once'], e, s.dir);
+      assert.equal(second.code, 1);
+      const lines = second.stderr.trim().split('\n').filter((l) => l.startsWith('ytwatch:'));
+      assert.equal(lines.length, 1, second.stderr);
+      assert.match(lines[0]!, /^ytwatch: the fetch stage already runs in process \d+ on this data folder — run one `ytwatch fetch`/);
+    } finally {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      assert.equal((await exited)[0], 0);
+    }
+  });
 });

@@ -2,15 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { HistoryStore } from '../history/store.js';
 import type { FeedHub } from './live.js';
 import { parseTime } from './params.js';
+import { SSE_DEFAULTS, SseClient, type SseLimits } from './sse.js';
 import { changesQuery, changesReply, errorSchema } from './schemas.js';
 
 /**
  * `GET /changes` (recent changes and alerts from the store) and `GET /events` (server-sent events:
  * each change or alert as the history stage stores it; `event:` is `change` or `alert`, `data:` the
  * same JSON as a `/changes` item). Streams get a comment every `heartbeatMs` so proxies keep them
- * open, and are ended when the server closes.
+ * open, and are ended when the server closes. A client that stops reading is dropped once
+ * `limits.maxBufferBytes` wait for it; past `limits.maxClients` streams a new one gets 503.
  */
-export function feedRoutes(app: FastifyInstance, store: HistoryStore, hub: FeedHub, heartbeatMs: number): void {
+export function feedRoutes(app: FastifyInstance, store: HistoryStore, hub: FeedHub, heartbeatMs: number, limits: SseLimits = {}): void {
+  const { maxClients, maxBufferBytes } = { ...SSE_DEFAULTS, ...limits };
   app.get<{ Querystring: { limit: number; before?: string; videoId?: string; kind?: 'change' | 'alert' } }>(
     '/changes',
     {
@@ -42,6 +45,9 @@ export function feedRoutes(app: FastifyInstance, store: HistoryStore, hub: FeedH
       },
     },
     (req, reply) => {
+      if (open.size >= maxClients) {
+        return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message: `too many /events streams (${maxClients}); try again later` });
+      }
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -51,10 +57,9 @@ export function feedRoutes(app: FastifyInstance, store: HistoryStore, hub: FeedH
         'x-accel-buffering': 'no',
       });
       res.write('retry: 3000\n: connected\n\n');
-      const unsubscribe = hub.subscribe((e) => {
-        res.write(`id: ${e.id}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
-      });
-      const timer = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+      const client = new SseClient(res, maxBufferBytes, () => cleanup());
+      const unsubscribe = hub.subscribe((e) => client.send(`id: ${e.id}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`));
+      const timer = setInterval(() => client.ping(), heartbeatMs);
       const cleanup = () => {
         clearInterval(timer);
         unsubscribe();

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { WebSubCallback } from '../youtube/websub.js';
+import { WEBSUB_ROUTE } from './auth.js';
 import { websubParams as params } from './schemas.js';
 
 /** Largest notification body read; YouTube's are a few KB, so anything near this is not one. */
@@ -21,13 +22,13 @@ export async function websubRoutes(app: FastifyInstance, callback: WebSubCallbac
       return reply.code(204).send();
     });
     const schema = { tags: ['websub'], params, hide: false };
-    scope.get('/websub/:channelId', { config: { public: true }, schema: { ...schema, summary: 'WebSub verification: echoes hub.challenge for subscriptions ytwatch asked for' } }, async (req, reply) => {
+    scope.get(WEBSUB_ROUTE, { schema: { ...schema, summary: 'WebSub verification: echoes hub.challenge for subscriptions ytwatch asked for' } }, async (req, reply) => {
       const { channelId } = req.params as { channelId: string };
       const challenge = callback.verify(channelId, req.query as Record<string, unknown>);
       if (challenge === undefined) return reply.code(404).type('text/plain').send('unknown subscription');
       return reply.code(200).type('text/plain').send(challenge);
     });
-    scope.post('/websub/:channelId', { config: { public: true }, schema: { ...schema, summary: 'WebSub notification (Atom, signed X-Hub-Signature: sha1=…); always 204' } }, async (req, reply) => {
+    scope.post(WEBSUB_ROUTE, { schema: { ...schema, summary: 'WebSub notification (Atom, signed X-Hub-Signature: sha1=…); always 204' } }, async (req, reply) => {
       const { channelId } = req.params as { channelId: string };
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const signature = req.headers['x-hub-signature'];

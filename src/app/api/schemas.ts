@@ -20,13 +20,16 @@ export const videoSchema = toJsonSchema(ApiVideo);
 
 export const videoIdParams = toJsonSchema(z.object({ id: videoId.describe('YouTube video id (11 characters)') }));
 
+/** The largest `offset` accepted: beyond it the stores' integers overflow (a 400, not a 500). */
+export const MAX_OFFSET = 1_000_000_000;
+
 export const listQuery = toJsonSchema(
   z
     .object({
       sort: z.enum(SORT_KEYS).default('views').describe('A current number, `title`, `published`, `fetched`, or a delta like `views_24h`'),
       order: z.enum(['asc', 'desc']).default('desc'),
       limit: z.number().int().min(1).max(1000).default(100),
-      offset: z.number().int().min(0).default(0),
+      offset: z.number().int().min(0).max(MAX_OFFSET).default(0).describe('Rows to skip, at most 1,000,000,000'),
     })
     .strict(),
 );

@@ -1,6 +1,5 @@
 import { version } from '../core/version.js';
 import { STATUS_CODES } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,10 +9,13 @@ import { describeError, YtwatchError } from '../../engine/core/errors.js';
 import type { Names } from '../core/topics.js';
 import type { HistoryCounters } from '../history/models.js';
 import type { HistoryStore } from '../history/store.js';
+import { bearerAuth, hostAllowList } from './auth.js';
+export { isLoopback } from './auth.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { FeedHub } from './live.js';
 import { createMetrics, type ProcessMetrics } from './metrics.js';
 import { feedRoutes } from './routes-feed.js';
+import type { SseLimits } from './sse.js';
 import { videoRoutes } from './routes-videos.js';
 import { websubRoutes } from './routes-websub.js';
 import type { WebSubCallback } from '../youtube/websub.js';
@@ -30,11 +32,15 @@ export interface ApiOptions extends ProcessMetrics {
   clock?: () => number;
   /** Interval of the keep-alive comment on `/events`. Default 15 s. */
   heartbeatMs?: number;
+  /** Client limit and per-client buffer cap of `/events` (defaults: `SSE_DEFAULTS` in sse.ts). */
+  sse?: SseLimits;
   /** Timeout of each `/health` check. Default 2 s. */
   healthTimeoutMs?: number;
-  /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
+  /** When set, every request needs `Authorization: Bearer <token>` (`?access_token=<token>` on `/` and `/events`). */
   token?: string;
-  /** When set, serves the WebSub callback `/websub/:channelId`, the one route without the token. */
+  /** Without a token, `Host` names answered besides loopback ones (DNS-rebinding guard). */
+  allowedHosts?: string[];
+  /** When set, serves the WebSub callback `/websub/:channelId` (no token, any `Host`: see auth.ts). */
   websub?: WebSubCallback;
 }
 
@@ -57,7 +63,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
     return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message });
   });
-  if (options.token) app.addHook('onRequest', bearerAuth(options.token));
+  app.addHook('onRequest', options.token ? bearerAuth(options.token) : hostAllowList(options.allowedHosts));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   await app.register(swagger, {
@@ -95,31 +101,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   videoRoutes(app, store, clock);
-  feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000);
+  feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000, options.sse);
   dashboardRoutes(app);
   if (options.websub) await websubRoutes(app, options.websub);
   await app.ready();
   return app;
-}
-
-/** Rejects requests without the token (401, constant-time comparison), but on `public` routes. */
-function bearerAuth(token: string) {
-  const expected = createHash('sha256').update(token).digest();
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if ((req.routeOptions.config as { public?: boolean } | undefined)?.public === true) return;
-    const header = req.headers.authorization;
-    const query = req.query as Record<string, unknown>;
-    const fromQuery = typeof query.access_token === 'string' ? query.access_token : undefined;
-    delete query.access_token; // not part of any route's schema
-    const given = header?.startsWith('Bearer ') ? header.slice(7) : fromQuery;
-    if (given && timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return;
-    return reply.code(401).header('www-authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'this API needs its token: Authorization: Bearer <YTWATCH_API_TOKEN>' });
-  };
-}
-
-/** Loopback addresses need no token; anything else does. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {

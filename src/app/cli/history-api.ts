@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError } from '../../engine/core/errors.js';
 import { FeedHub } from '../api/live.js';
 import type { ProcessMetrics } from '../api/metrics.js';
+import { MIN_TOKEN_LENGTH } from '../api/auth.js';
 import { buildApi, isLoopback, listen } from '../api/server.js';
 import { openHistory, type HistoryRuntimeOptions } from '../runtime/history.js';
 import type { HistoryService } from '../stages/history.js';
@@ -35,6 +36,9 @@ export class HistoryApi {
     const { log, names, logger } = options;
     if (!options.token && !isLoopback(options.host)) {
       throw new ConfigError(`the API would listen on ${options.host} without a token`, 'set YTWATCH_API_TOKEN (clients send Authorization: Bearer …), or keep --host 127.0.0.1');
+    }
+    if (options.token && options.token.length < MIN_TOKEN_LENGTH && !isLoopback(options.host)) {
+      throw new ConfigError(`YTWATCH_API_TOKEN is too short (${options.token.length} characters) to listen on ${options.host}`, `use at least ${MIN_TOKEN_LENGTH} random characters, e.g. \`openssl rand -hex 24\``);
     }
     const hub = new FeedHub();
     const history = await openHistory({ ...options, onFeed: (e) => hub.publish(e) });

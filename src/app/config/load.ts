@@ -4,6 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import type { ZodError } from 'zod';
 import { ConfigError } from '../../engine/core/errors.js';
 import { durationMs } from '../../engine/core/duration.js';
+import { MAX_SLEEP_MS } from '../../engine/core/time.js';
 import { EnvSchema, FileConfigSchema, type Env, type FileConfig } from './schema.js';
 
 function firstIssue(err: ZodError, where: string): string {
@@ -55,5 +56,6 @@ export function parseInterval(value: string | number): number | 'auto' {
     seconds = ms / 1000;
   }
   if (!(seconds >= 1)) throw bad();
+  if (seconds * 1000 > MAX_SLEEP_MS) throw new ConfigError(`interval ${JSON.stringify(value)} is longer than ${MAX_SLEEP_MS / 86_400_000} days`, 'use a shorter interval, or `--once` from cron');
   return seconds;
 }

@@ -34,12 +34,14 @@
     return node;
   }
 
-  // With an API token (YTWATCH_API_TOKEN), open the dashboard as /?access_token=…; it is passed on.
+  // With an API token (YTWATCH_API_TOKEN), open the dashboard as /?access_token=…; API calls carry
+  // it as a header, and only /events (EventSource cannot set headers) in the query string.
   const token = new URLSearchParams(location.search).get('access_token');
   const authed = (url) => (token ? `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}` : url);
+  const headers = (extra) => (token ? { ...extra, authorization: `Bearer ${token}` } : extra);
 
   async function getJson(url) {
-    const res = await fetch(authed(url), { headers: { accept: 'application/json' } });
+    const res = await fetch(url, { headers: headers({ accept: 'application/json' }) });
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     return res.json();
   }
@@ -313,7 +315,7 @@
 
   async function checkHealth() {
     try {
-      const res = await fetch(authed('/health'));
+      const res = await fetch('/health', { headers: headers({}) });
       setPill('health', res.ok ? 'ok' : 'bad', res.ok ? 'healthy' : 'degraded');
     } catch {
       setPill('health', 'bad', 'offline');

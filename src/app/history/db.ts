@@ -2,10 +2,10 @@
  * The history database: one query layer (Kysely) over SQLite in the data folder by default, or
  * PostgreSQL when `DATABASE_URL` is set. Opening it applies the migrations in `migrations.ts`.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { openSqliteFile } from '../../engine/sqlite/file.js';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { SqliteReadWorkerDialect } from './read-worker.js';
 import pg from 'pg';
 import { YtwatchError } from '../../engine/core/errors.js';
 import { migrate } from './migrations.js';
@@ -59,6 +59,11 @@ export interface HistoryDb {
   dialect: Dialect;
   /** Where it lives, for logs: the SQLite path or the PostgreSQL host/database (never a password). */
   where: string;
+  /**
+   * SQLite: the API's read queries, on a read-only connection in a worker thread (so a heavy query
+   * cannot stall the event loop). PostgreSQL is asynchronous already and reads through `db`.
+   */
+  reader?: Kysely<HistorySchema>;
 }
 
 export interface OpenHistoryOptions {
@@ -89,18 +94,24 @@ export async function openHistoryDb(options: OpenHistoryOptions): Promise<Histor
     pool.on('error', () => {});
     handle = { db: new Kysely<HistorySchema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', where: describeUrl(options.databaseUrl) };
   } else {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const path = join(options.dataDir, 'history.db');
-    const sqlite = new Database(path);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
+    const sqlite = openSqliteFile(path, (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+    });
     handle = { db: new Kysely<HistorySchema>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', where: path };
   }
   try {
     await migrate(handle.db);
+    if (handle.dialect === 'sqlite') {
+      handle.reader = new Kysely<HistorySchema>({ dialect: new SqliteReadWorkerDialect(handle.where) });
+      await sql`select 1`.execute(handle.reader);
+    }
   } catch (err) {
+    await handle.reader?.destroy().catch(() => {});
     await handle.db.destroy().catch(() => {});
+    if (err instanceof YtwatchError) throw err;
     throw new YtwatchError(`history database ${handle.where}: ${(err as Error).message}`, {
       retriable: false,
       cause: err,

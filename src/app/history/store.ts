@@ -40,11 +40,14 @@ type Eb = ExpressionBuilder<HistorySchema & { v: HistorySchema['videos'] }, 'v'>
  */
 export class HistoryStore {
   readonly db: Kysely<HistorySchema>;
+  /** Where the API's reads go: the worker-thread connection on SQLite, else `db`. */
+  private readonly read: Kysely<HistorySchema>;
   readonly dialect: Dialect;
   readonly where: string;
 
   constructor(handle: HistoryDb, private readonly clock: () => number = Date.now) {
     this.db = handle.db;
+    this.read = handle.reader ?? handle.db;
     this.dialect = handle.dialect;
     this.where = handle.where;
   }
@@ -139,7 +142,7 @@ export class HistoryStore {
 
   /** How many videos the store holds. */
   async countVideos(): Promise<number> {
-    const row = await this.db.selectFrom('videos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.read.selectFrom('videos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -157,7 +160,7 @@ export class HistoryStore {
   async history(id: string, q: HistoryQuery): Promise<{ points: HistoryPoint[]; truncated: boolean }> {
     let rows: Array<{ fetched_at: number; views: number | null; likes: number | null; comments: number | null }>;
     if (q.stepMs === undefined) {
-      rows = await this.db
+      rows = await this.read
         .selectFrom('snapshots')
         .select(['fetched_at', 'views', 'likes', 'comments'])
         .where('video_id', '=', id)
@@ -168,7 +171,7 @@ export class HistoryStore {
         .execute();
     } else {
       const bucket = sql<number>`(${sql.ref('fetched_at')} - cast(${q.from} as bigint)) / cast(${Math.max(1, Math.floor(q.stepMs))} as bigint)`;
-      const lasts = this.db
+      const lasts = this.read
         .selectFrom('snapshots')
         .select((eb) => eb.fn.max('fetched_at').as('at'))
         .where('video_id', '=', id)
@@ -177,7 +180,7 @@ export class HistoryStore {
         .groupBy(bucket);
       // CROSS JOIN keeps SQLite's join order: the buckets first, then one primary-key lookup each
       // (left to itself it may rescan the buckets for every snapshot of the video).
-      rows = await this.db
+      rows = await this.read
         .selectFrom(lasts.as('l'))
         .crossJoin('snapshots as s')
         .whereRef('s.fetched_at', '=', 'l.at')
@@ -194,7 +197,7 @@ export class HistoryStore {
 
   /** Recent changes and alerts, newest first; `before` (epoch ms, exclusive) pages back. */
   async feed(options: { limit: number; before?: number; videoId?: string; kind?: 'change' | 'alert' }): Promise<FeedEntry[]> {
-    let q = this.db.selectFrom('feed').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit);
+    let q = this.read.selectFrom('feed').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(options.limit);
     if (options.before !== undefined) q = q.where('at', '<', options.before);
     if (options.videoId !== undefined) q = q.where('video_id', '=', options.videoId);
     if (options.kind !== undefined) q = q.where('kind', '=', options.kind);
@@ -221,6 +224,7 @@ export class HistoryStore {
   }
 
   async close(): Promise<void> {
+    if (this.read !== this.db) await this.read.destroy();
     await this.db.destroy();
   }
 
@@ -236,14 +240,14 @@ export class HistoryStore {
         eb.selectFrom('snapshots as s').select('s.fetched_at').whereRef('s.video_id', '=', 'v.video_id').where('s.fetched_at', '<=', now - WINDOWS[w]).orderBy('s.fetched_at', 'desc').limit(1),
         eb.selectFrom('snapshots as s').select('s.fetched_at').whereRef('s.video_id', '=', 'v.video_id').orderBy('s.fetched_at', 'asc').limit(1),
       );
-    let b = this.db
+    let b = this.read
       .selectFrom('videos as v')
       .selectAll('v')
       .select((eb) => [baseline(eb as Eb, '1h').as('at_1h'), baseline(eb as Eb, '24h').as('at_24h'), baseline(eb as Eb, '7d').as('at_7d')]);
     if (id !== undefined) b = b.where('v.video_id', '=', id);
     const value = (m: Metric, w: Window) =>
       sql<number | null>`(select ${sql.ref(`s.${m}`)} from snapshots s where s.video_id = b.video_id and s.fetched_at = ${sql.ref(`b.at_${w}`)})`.as(`${m}_${w}`);
-    const withValues = this.db
+    const withValues = this.read
       .selectFrom(b.as('b'))
       .selectAll('b')
       .select([
@@ -251,7 +255,7 @@ export class HistoryStore {
         value('views', '24h'), value('likes', '24h'), value('comments', '24h'),
         value('views', '7d'), value('likes', '7d'), value('comments', '7d'),
       ]);
-    return this.db.selectFrom(withValues.as('t')).selectAll('t');
+    return this.read.selectFrom(withValues.as('t')).selectAll('t');
   }
 }
 

@@ -64,7 +64,8 @@ export class Pipeline {
     const log = await openLog(logOptions(env, config, names, logger));
     const p = new Pipeline(log, names, options);
     try {
-      for (const name of stages) {
+      // The fetch stage (and its data-folder lock) last: a second `run` is refused naming its consumer group.
+      for (const name of [...stages.filter((n) => n !== 'fetch'), ...stages.filter((n) => n === 'fetch')]) {
         const built: BuiltStage = await (STAGES[name] as StagePlugin).open({ env, config, log, names, logger, targets, sinks });
         if (built.kind === 'fetch') {
           p.fetch = built.fetch;

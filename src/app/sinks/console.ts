@@ -1,16 +1,19 @@
 import type { Writable } from 'node:stream';
 import type { Alert } from '../core/events.js';
-import { alertText } from './format.js';
+import { alertText, stripControl } from './format.js';
 import type { Failure, OnSent, Sink } from './sink.js';
 import { defineSink } from './plugin.js';
 
-/** Prints one line per alert (stdout by default). The default sink when nothing else is configured. */
+/**
+ * Prints one line per alert (stdout by default), with control characters removed so a title cannot
+ * drive the terminal (`\x1b]0;…\x07` would retitle it). The default sink when nothing else is configured.
+ */
 export class ConsoleSink implements Sink {
   readonly name = 'console';
   constructor(private readonly out: Writable = process.stdout) {}
 
   async deliver(alerts: Alert[], _signal: AbortSignal, onSent?: OnSent): Promise<Failure[]> {
-    for (const a of alerts) this.out.write(`${new Date(a.at).toISOString()} ${alertText(a)}\n`);
+    for (const a of alerts) this.out.write(`${new Date(a.at).toISOString()} ${stripControl(alertText(a)).replace(/\n/g, ' ')}\n`);
     await onSent?.(alerts);
     return [];
   }

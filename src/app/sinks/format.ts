@@ -14,6 +14,26 @@ export function escapeHtml(text: string): string {
 
 export { videoUrl };
 
+/**
+ * The longest title put in an alert, in characters (YouTube allows 100): a longer one is cut with
+ * "…" before escaping, so a message never exceeds Telegram's limit and no tag or entity is cut.
+ */
+export const MAX_TITLE = 300;
+
+/** `title` cut to {@link MAX_TITLE} characters (whole code points) with "…". */
+export function shortTitle(title: string): string {
+  const chars = Array.from(title);
+  return chars.length <= MAX_TITLE ? title : `${chars.slice(0, MAX_TITLE - 1).join('')}…`;
+}
+
+/**
+ * Removes what could drive a terminal: C0 controls (but tab and newline), DEL, C1 controls and
+ * the bidirectional overrides. For text printed on a console.
+ */
+export function stripControl(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
 const num = (n: number | null) => (n === null ? '?' : n.toLocaleString('en-US'));
 
 function deltaText(a: Alert): string {
@@ -39,7 +59,7 @@ function ruleNote(a: Alert): string {
 
 /** One alert in Telegram HTML: metric, previous → current, delta, and the linked title. */
 export function alertHtml(a: Alert): string {
-  const link = `<a href="${escapeHtml(videoUrl(a.videoId))}">${escapeHtml(a.title)}</a>`;
+  const link = `<a href="${escapeHtml(videoUrl(a.videoId))}">${escapeHtml(shortTitle(a.title))}</a>`;
   if (a.kind === 'new') return `🆕 <b>New video</b>: ${link}`;
   if (a.kind === 'unavailable' || !a.metric) return `⚠️ ${link} is no longer available on YouTube (deleted or made private)`;
   const l = LABEL[a.metric];
@@ -48,10 +68,11 @@ export function alertHtml(a: Alert): string {
 
 /** One alert as plain text (console, webhook `text`, Telegram fallback). */
 export function alertText(a: Alert): string {
-  if (a.kind === 'new') return `🆕 New video: "${a.title}" ${videoUrl(a.videoId)}`;
-  if (a.kind === 'unavailable' || !a.metric) return `⚠️ "${a.title}" is no longer available on YouTube (deleted or made private) ${videoUrl(a.videoId)}`;
+  const title = shortTitle(a.title);
+  if (a.kind === 'new') return `🆕 New video: "${title}" ${videoUrl(a.videoId)}`;
+  if (a.kind === 'unavailable' || !a.metric) return `⚠️ "${title}" is no longer available on YouTube (deleted or made private) ${videoUrl(a.videoId)}`;
   const l = LABEL[a.metric];
-  return `${l.icon} ${l.name} changed: ${num(a.previous)} → ${num(a.current)}${deltaText(a)}${ruleNote(a)} — "${a.title}" ${videoUrl(a.videoId)}`;
+  return `${l.icon} ${l.name} changed: ${num(a.previous)} → ${num(a.current)}${deltaText(a)}${ruleNote(a)} — "${title}" ${videoUrl(a.videoId)}`;
 }
 
 /**

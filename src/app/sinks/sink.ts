@@ -1,9 +1,27 @@
 import type { Alert } from '../core/events.js';
 
-/** One alert a sink could not deliver, and why (permanent error, or retries used up). */
 /** Records that these alerts reached the sink. */
 export type OnSent = (alerts: Alert[]) => Promise<void>;
 
+/** `onSent` failed: the alerts were sent but not recorded. Not a delivery failure; rethrown as its cause. */
+export class RecordFailed extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/** `onSent` whose failures are marked {@link RecordFailed}, so a sink's error handling can let them through. */
+export function markRecordFailures(onSent?: OnSent): OnSent | undefined {
+  return onSent && (async (alerts) => {
+    try {
+      await onSent(alerts);
+    } catch (err) {
+      throw new RecordFailed(err);
+    }
+  });
+}
+
+/** One alert a sink could not deliver, and why (permanent error, or retries used up). */
 export interface Failure {
   alert: Alert;
   reason: string;
@@ -12,7 +30,8 @@ export interface Failure {
 /**
  * The contract of every alert sink (console, Telegram, webhook). `deliver` retries what is worth
  * retrying itself, honours rate limits, and resolves with the alerts it gave up on; it rejects only
- * when aborted. The notify stage dead-letters the failures and commits after `deliver` resolved.
+ * when aborted, or with `onSent`'s error when a send could not be recorded (a full disk): the batch
+ * is then retried, and what was recorded in memory is not sent again. The notify stage dead-letters the failures and commits after `deliver` resolved.
  */
 export interface Sink {
   readonly name: string;

@@ -4,7 +4,7 @@ import { ConfigError, YtwatchError } from '../../engine/core/errors.js';
 import { retry } from '../../engine/core/retry.js';
 import { sleep } from '../../engine/core/time.js';
 import { alertHtml, alertText, pack } from './format.js';
-import type { Failure, OnSent, Sink } from './sink.js';
+import { markRecordFailures, RecordFailed, type Failure, type OnSent, type Sink } from './sink.js';
 import { NOTIFY_DEFAULTS } from './config.js';
 import { defineSink } from './plugin.js';
 import { z } from 'zod';
@@ -93,8 +93,9 @@ export class TelegramSink implements Sink {
     });
   }
 
-  async deliver(alerts: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<Failure[]> {
+  async deliver(alerts: Alert[], signal: AbortSignal, onSentRaw?: OnSent): Promise<Failure[]> {
     const failures: Failure[] = [];
+    const onSent = markRecordFailures(onSentRaw);
     const messages = !(this.options.group ?? NOTIFY_DEFAULTS.groupAlerts)
       ? alerts.map((a) => ({ items: [a], text: alertHtml(a) }))
       : pack(alerts, alertHtml, TELEGRAM_LIMIT);
@@ -108,6 +109,7 @@ export class TelegramSink implements Sink {
         await this.sendHtml(m.text, m.items, signal, onSent);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
+        if (err instanceof RecordFailed) throw err.error;
         if (err instanceof PartlySent) {
           failures.push(...err.unsent.map((alert) => ({ alert, reason: err.message })));
           continue;

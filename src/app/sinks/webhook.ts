@@ -72,8 +72,7 @@ export class WebhookSink implements Sink {
     await res.body?.cancel().catch(() => {});
     if (res.ok) return;
     const retriable = res.status === 408 || res.status === 429 || res.status >= 500;
-    const after = Number(res.headers.get('retry-after'));
-    throw new WebhookError(`webhook answered ${res.status} ${res.statusText}`, retriable, Number.isFinite(after) && after > 0 ? after * 1000 : undefined);
+    throw new WebhookError(`webhook answered ${res.status} ${res.statusText}`, retriable, retryAfterMs(res.headers.get('retry-after')));
   }
 }
 
@@ -85,3 +84,11 @@ export const webhookSink = defineSink({
   },
   create: ({ env, notify }) => (env.WEBHOOK_URL ? new WebhookSink({ url: env.WEBHOOK_URL, maxAttempts: notify.maxAttempts }) : undefined),
 });
+
+/** `Retry-After` as ms: delay-seconds or an HTTP date; undefined when absent, malformed or not in the future. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v) - now;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}

@@ -33,11 +33,15 @@ export class SentLedger {
     return this.sent.has(`${sink}:${alertId}`);
   }
 
-  /** Durably records a send (not part of any transaction: it must survive the crash it guards against). */
+  /**
+   * Durably records a send (not part of any transaction: it must survive the crash it guards
+   * against). The send is known in memory first, so when the write fails (a full disk) the batch's
+   * retry in this process still skips it instead of sending it again.
+   */
   async record(sink: string, alertIds: string[]): Promise<void> {
     const keys = alertIds.map((id) => `${sink}:${id}`);
-    await this.log.produce(keys.map((key) => this.topic.record(1, { key })));
     for (const k of keys) this.sent.add(k);
+    await this.log.produce(keys.map((key) => this.topic.record(1, { key })));
   }
 
   /**

@@ -1,8 +1,39 @@
+import { redactSecret } from '../../engine/core/redact.js';
 import { youtube, type youtube_v3 } from '@googleapis/youtube';
 import { YouTubeApiError, YouTubeHttpError } from './errors.js';
 import { YOUTUBE_DEFAULTS } from './config.js';
 import type { VideoSnapshot } from '../core/events.js';
 import { nextPacificMidnight } from '../../engine/core/time.js';
+import { z } from 'zod';
+
+/*
+ * The parts of YouTube's answers ytwatch reads, checked before use: an answer of another shape is a
+ * retriable {@link YouTubeHttpError} (like a truncated body), never a TypeError deeper in.
+ */
+const optStr = z.string().nullish();
+const count = z.union([z.string(), z.number()]).nullish();
+const VideosPage = z.object({
+  items: z.array(z.object({
+    id: optStr,
+    snippet: z.object({ title: optStr, channelId: optStr, channelTitle: optStr, publishedAt: optStr }).nullish(),
+    statistics: z.object({ viewCount: count, likeCount: count, commentCount: count }).nullish(),
+  })).nullish(),
+});
+type VideoItem = NonNullable<z.infer<typeof VideosPage>['items']>[number];
+const PlaylistPage = z.object({
+  items: z.array(z.object({ contentDetails: z.object({ videoId: optStr }).nullish() })).nullish(),
+  nextPageToken: optStr,
+});
+const PlaylistSizePage = z.object({
+  pageInfo: z.object({ totalResults: z.number().int().nonnegative().nullish() }).nullish(),
+  items: z.array(z.unknown()).nullish(),
+});
+const ChannelsPage = z.object({
+  items: z.array(z.object({ contentDetails: z.object({ relatedPlaylists: z.object({ uploads: optStr }).nullish() }).nullish() })).nullish(),
+});
+
+/** Most pages read from one playlist (YouTube playlists hold at most 20,000 videos: 400 pages). */
+export const MAX_PLAYLIST_PAGES = 1000;
 
 /** The statistics of one video as the API reported them (a snapshot's data fields). `null` means hidden, never 0. */
 export type VideoStats = Omit<VideoSnapshot, 'v' | 'type' | 'fetchedAt' | 'pollId'>;
@@ -42,23 +73,29 @@ export class YouTubeClient {
   /** Every video id of a playlist, paging 50 at a time: ⌈items/50⌉ units. */
   async playlistVideoIds(playlistId: string, signal?: AbortSignal): Promise<string[]> {
     const ids: string[] = [];
+    const seen = new Set<string>();
     let pageToken: string | undefined;
     do {
-      const res = await this.call('playlistItems.list', () =>
-        this.api.playlistItems.list({ part: ['contentDetails'], playlistId, maxResults: MAX_PAGE, pageToken }, { signal }),
+      if (pageToken !== undefined) {
+        if (seen.has(pageToken) || seen.size >= MAX_PLAYLIST_PAGES) throw new YouTubeHttpError(`YouTube playlistItems.list for ${playlistId} did not stop paging (page token repeated, or over ${MAX_PLAYLIST_PAGES} pages)`);
+        seen.add(pageToken);
+      }
+      const token = pageToken;
+      const res = await this.call('playlistItems.list', PlaylistPage, () =>
+        this.api.playlistItems.list({ part: ['contentDetails'], playlistId, maxResults: MAX_PAGE, pageToken: token }, { signal }),
       );
       for (const item of res.items ?? []) {
         const id = item.contentDetails?.videoId;
         if (id) ids.push(id);
       }
-      pageToken = res.nextPageToken ?? undefined;
+      pageToken = res.nextPageToken || undefined;
     } while (pageToken);
     return ids;
   }
 
   /** How many items a playlist holds (`pageInfo.totalResults` of a one-item page): 1 unit. */
   async playlistSize(playlistId: string, signal?: AbortSignal): Promise<number> {
-    const res = await this.call('playlistItems.list', () =>
+    const res = await this.call('playlistItems.list', PlaylistSizePage, () =>
       this.api.playlistItems.list({ part: ['id'], playlistId, maxResults: 1 }, { signal }),
     );
     return res.pageInfo?.totalResults ?? res.items?.length ?? 0;
@@ -66,7 +103,7 @@ export class YouTubeClient {
 
   /** The uploads playlist of a channel (by id or handle), or `undefined` when there is no such channel. */
   async uploadsPlaylist(channel: { id?: string; handle?: string }, signal?: AbortSignal): Promise<string | undefined> {
-    const res = await this.call('channels.list', () =>
+    const res = await this.call('channels.list', ChannelsPage, () =>
       this.api.channels.list(
         channel.id ? { part: ['contentDetails'], id: [channel.id] } : { part: ['contentDetails'], forHandle: channel.handle },
         { signal },
@@ -79,23 +116,27 @@ export class YouTubeClient {
   async videos(ids: string[], signal?: AbortSignal): Promise<VideoStats[]> {
     if (ids.length > MAX_PAGE) throw new RangeError(`videos() takes at most ${MAX_PAGE} ids`);
     if (ids.length === 0) return [];
-    const res = await this.call('videos.list', () =>
+    const res = await this.call('videos.list', VideosPage, () =>
       this.api.videos.list({ part: ['snippet', 'statistics'], id: ids, maxResults: MAX_PAGE }, { signal }),
     );
-    return (res.items ?? []).filter((v) => v.id).map(toStats);
+    return (res.items ?? []).flatMap((v) => (v.id ? [toStats({ ...v, id: v.id })] : []));
   }
 
-  private async call<T>(method: string, fn: () => Promise<{ data: T }>): Promise<T> {
+  private async call<S extends z.ZodTypeAny>(method: string, schema: S, fn: () => Promise<{ data: unknown }>): Promise<z.infer<S>> {
     this.onUnits(1, method);
+    let data: unknown;
     try {
-      const res = await fn();
-      if (typeof res.data !== 'object' || res.data === null) {
-        throw new YouTubeHttpError(`YouTube ${method} returned a body that is not JSON`);
-      }
-      return res.data;
+      data = (await fn()).data;
     } catch (err) {
       throw this.classify(method, err);
     }
+    if (typeof data !== 'object' || data === null) throw new YouTubeHttpError(`YouTube ${method} returned a body that is not JSON`);
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new YouTubeHttpError(`YouTube ${method} returned an unexpected body: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    return parsed.data;
   }
 
   private classify(method: string, err: unknown): Error {
@@ -132,26 +173,27 @@ export class YouTubeClient {
     return new YouTubeApiError(message, status, reason, { retriable });
   }
 
+  /** The key never leaves in a message: raw or URL-encoded (see {@link redactSecret}). */
   private redact(text: string): string {
-    return this.apiKey ? text.split(this.apiKey).join('***') : text;
+    return redactSecret(text, this.apiKey);
   }
 }
 
-function count(value: string | null | undefined): number | null {
+function toCount(value: string | number | null | undefined): number | null {
   if (value === null || value === undefined || value === '') return null;
   const n = Number(value);
   return Number.isFinite(n) ? n : null;
 }
 
-function toStats(v: youtube_v3.Schema$Video): VideoStats {
+function toStats(v: VideoItem & { id: string }): VideoStats {
   return {
-    videoId: v.id!,
-    title: v.snippet?.title ?? v.id!,
+    videoId: v.id,
+    title: v.snippet?.title ?? v.id,
     channelId: v.snippet?.channelId ?? null,
     channelTitle: v.snippet?.channelTitle ?? null,
     publishedAt: v.snippet?.publishedAt ?? null,
-    views: count(v.statistics?.viewCount),
-    likes: count(v.statistics?.likeCount),
-    comments: count(v.statistics?.commentCount),
+    views: toCount(v.statistics?.viewCount),
+    likes: toCount(v.statistics?.likeCount),
+    comments: toCount(v.statistics?.commentCount),
   };
 }

@@ -1,15 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile, storageError } from '../../engine/sqlite/file.js';
+import { PidLock } from '../../engine/sqlite/pid-lock.js';
 import { pacificDay } from '../../engine/core/time.js';
 
-/** Opens (creating its private folder) a SQLite file of the poller, in WAL mode. */
-export function openStoreDb(path: string): Database.Database {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  return db;
+/**
+ * Opens a SQLite file of the poller (`fetch.db`, shared by the quota ledger and the membership
+ * store: two connections) through the one SQLite opener, in WAL mode, creating `schema`.
+ */
+export function openStoreDb(path: string, schema: string): Database.Database {
+  return openSqliteFile(path, (db) => {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(schema);
+  });
 }
 
 /**
@@ -21,25 +24,42 @@ export class FetchStore {
   private readonly db: Database.Database;
   private readonly stmt;
 
+  private readonly lock: PidLock;
+
+  /** Takes the data folder's fetch lock (a second fetch stage is refused with one line), then opens `path`. */
   constructor(path: string) {
-    this.db = openStoreDb(path);
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, uploads TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS known (video_id TEXT PRIMARY KEY) WITHOUT ROWID;
-    `);
+    this.lock = new PidLock(`${path}.lock`, 'the fetch stage', 'run one `ytwatch fetch` (or `ytwatch run`) per data folder: it owns the quota ledger');
+    this.lock.acquire();
+    try {
+      this.db = this.open(path);
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
+    const db = this.db;
     this.stmt = {
-      addUnits: this.db.prepare('INSERT INTO quota (day, units) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET units = units + excluded.units'),
-      units: this.db.prepare<[string], { units: number }>('SELECT units FROM quota WHERE day = ?'),
-      channel: this.db.prepare<[string], { uploads: string }>('SELECT uploads FROM channels WHERE channel = ?'),
-      setChannel: this.db.prepare('INSERT OR REPLACE INTO channels (channel, uploads) VALUES (?, ?)'),
-      isKnown: this.db.prepare<[string], { video_id: string }>('SELECT video_id FROM known WHERE video_id = ?'),
-      addKnown: this.db.prepare('INSERT OR IGNORE INTO known (video_id) VALUES (?)'),
+      addUnits: db.prepare('INSERT INTO quota (day, units) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET units = units + excluded.units'),
+      units: db.prepare<[string], { units: number }>('SELECT units FROM quota WHERE day = ?'),
+      channel: db.prepare<[string], { uploads: string }>('SELECT uploads FROM channels WHERE channel = ?'),
+      setChannel: db.prepare('INSERT OR REPLACE INTO channels (channel, uploads) VALUES (?, ?)'),
+      isKnown: db.prepare<[string], { video_id: string }>('SELECT video_id FROM known WHERE video_id = ?'),
+      addKnown: db.prepare('INSERT OR IGNORE INTO known (video_id) VALUES (?)'),
     };
   }
 
+  private open(path: string): Database.Database {
+    return openStoreDb(
+      path,
+      `
+        CREATE TABLE IF NOT EXISTS quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, uploads TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS known (video_id TEXT PRIMARY KEY) WITHOUT ROWID;
+      `,
+    );
+  }
+
   addUnits(at: number, units: number): void {
-    this.stmt.addUnits.run(pacificDay(at), units);
+    this.write(() => this.stmt.addUnits.run(pacificDay(at), units));
   }
 
   /** Units spent on the Pacific day of `at`. */
@@ -52,7 +72,7 @@ export class FetchStore {
   }
 
   setUploads(channel: string, uploads: string): void {
-    this.stmt.setChannel.run(channel, uploads);
+    this.write(() => this.stmt.setChannel.run(channel, uploads));
   }
 
   isKnown(videoId: string): boolean {
@@ -60,12 +80,24 @@ export class FetchStore {
   }
 
   addKnown(ids: string[]): void {
-    this.db.transaction(() => {
-      for (const id of ids) this.stmt.addKnown.run(id);
-    })();
+    this.write(() =>
+      this.db.transaction(() => {
+        for (const id of ids) this.stmt.addKnown.run(id);
+      })(),
+    );
+  }
+
+  /** A write whose failure (a full disk, say: retriable) is a one-line {@link StorageError}. */
+  private write(fn: () => unknown): void {
+    try {
+      fn();
+    } catch (err) {
+      throw storageError(err, this.db.name);
+    }
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.lock.release();
   }
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { storageError } from '../../engine/sqlite/file.js';
 import { openStoreDb } from './fetch-store.js';
 
 /** What the poller knows of one playlist's or channel's members. */
@@ -19,8 +20,7 @@ export class MembershipStore {
   private readonly stmt;
 
   constructor(path: string) {
-    this.db = openStoreDb(path);
-    this.db.exec('CREATE TABLE IF NOT EXISTS membership (target TEXT PRIMARY KEY, ids TEXT NOT NULL, listed_at INTEGER NOT NULL)');
+    this.db = openStoreDb(path, 'CREATE TABLE IF NOT EXISTS membership (target TEXT PRIMARY KEY, ids TEXT NOT NULL, listed_at INTEGER NOT NULL)');
     this.stmt = {
       get: this.db.prepare<[string], { ids: string; listed_at: number }>('SELECT ids, listed_at FROM membership WHERE target = ?'),
       put: this.db.prepare('INSERT OR REPLACE INTO membership (target, ids, listed_at) VALUES (?, ?, ?)'),
@@ -32,20 +32,33 @@ export class MembershipStore {
     return row ? { ids: JSON.parse(row.ids) as string[], listedAt: row.listed_at } : undefined;
   }
 
+  /** A failed write (a full disk, say: retriable) is a one-line `StorageError`. */
   put(target: string, m: Membership): void {
-    this.stmt.put.run(target, JSON.stringify(m.ids), m.listedAt);
+    try {
+      this.stmt.put.run(target, JSON.stringify(m.ids), m.listedAt);
+    } catch (err) {
+      throw storageError(err, this.db.name);
+    }
   }
 
   /** Adds ids to a target that has a baseline; returns the ids it did not hold yet. */
   add(target: string, ids: string[]): string[] {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const m = this.get(target);
       if (!m) return [];
       const known = new Set(m.ids);
       const added = ids.filter((id) => !known.has(id));
       if (added.length > 0) this.put(target, { ids: [...added, ...m.ids], listedAt: m.listedAt });
       return added;
-    })();
+    });
+  }
+
+  private transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      throw storageError(err, this.db.name);
+    }
   }
 
   close(): void {

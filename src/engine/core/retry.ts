@@ -1,5 +1,17 @@
-import { isRetriable } from './errors.js';
+import { YtwatchError, isRetriable } from './errors.js';
 import { sleep } from './time.js';
+
+/** The longest exact wait (`retry_after`, `Retry-After`) {@link retry} honours by default: 1 hour. */
+export const MAX_EXACT_WAIT_MS = 3_600_000;
+
+/** A server asked for a wait longer than the caller allows; the work is given up (dead-lettered), not hammered. */
+export class WaitTooLongError extends YtwatchError {
+  override name = 'WaitTooLongError';
+  constructor(cause: unknown, waitMs: number, maxMs: number) {
+    const what = cause instanceof Error ? cause.message : String(cause);
+    super(`${what}; asked to wait ${Math.round(waitMs / 1000)} s, over the ${Math.round(maxMs / 1000)} s maximum`, { retriable: false, cause });
+  }
+}
 
 export interface RetryOptions {
   /** Attempts in total, the first included. Default 5, or unlimited when `deadlineMs` is set. */
@@ -20,6 +32,8 @@ export interface RetryOptions {
    */
   waitFor?: (err: unknown) => number | undefined;
   maxWaits?: number;
+  /** The longest exact wait honoured; a longer one throws {@link WaitTooLongError}. Default {@link MAX_EXACT_WAIT_MS}. */
+  maxWaitMs?: number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   random?: () => number;
 }
@@ -47,6 +61,8 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const expired = options.deadlineMs !== undefined && Date.now() - started > options.deadlineMs;
       const exhausted = expired || (exact !== undefined ? waits > (options.maxWaits ?? 100) : failures >= attempts);
       if (!retryIf(err) || exhausted || options.signal?.aborted) throw err;
+      const maxWait = options.maxWaitMs ?? MAX_EXACT_WAIT_MS;
+      if (exact !== undefined && !(exact <= maxWait)) throw new WaitTooLongError(err, exact, maxWait);
       const delay = exact ?? Math.round(random() * Math.min(cap, base * 2 ** (failures - 1)));
       options.onRetry?.(err, attempt, delay);
       await sleep(delay, options.signal);

@@ -3,19 +3,45 @@
 export type Clock = () => number;
 export const systemClock: Clock = () => Date.now();
 
-/** Resolves after `ms`, or rejects with the signal's reason when aborted; the timer is always cleared. */
+/** The longest single `setTimeout` Node honours (2^31−1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The longest wait {@link sleep} performs: 366 days. Longer (or infinite) values are clamped to it;
+ * NaN and negative values wait 0. Waits over {@link MAX_TIMER_MS} are chained timers, never one.
+ */
+export const MAX_SLEEP_MS = 366 * 86_400_000;
+
+/** Clamps a wait to 0 … {@link MAX_SLEEP_MS}; NaN becomes 0. */
+export function boundedDelay(ms: number): number {
+  if (!(ms > 0)) return 0;
+  return Math.min(ms, MAX_SLEEP_MS);
+}
+
+/**
+ * Resolves after `ms` (bounded by {@link boundedDelay}), or rejects with the signal's reason when
+ * aborted; every timer is cleared. The one wait every loop, retry and pacing step goes through.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
+    const end = Date.now() + boundedDelay(ms);
+    let timer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const arm = () => {
+      const left = end - Date.now();
+      if (left <= 0) {
+        signal?.removeEventListener('abort', onAbort);
+        return resolve();
+      }
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // The first timer uses the exact delay so short sleeps behave exactly as before.
+    timer = setTimeout(arm, Math.min(boundedDelay(ms), MAX_TIMER_MS));
   });
 }
 

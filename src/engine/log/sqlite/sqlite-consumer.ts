@@ -1,6 +1,6 @@
 import type { Consumer, ConsumerOptions, LogRecord, PartitionOffset, PollOptions, ProduceRecord, TopicPartition, Transaction } from '../../core/log.js';
-import { partitionKey } from '../../core/log.js';
-import { GroupLock } from './group-lock.js';
+import { LogError, partitionKey } from '../../core/log.js';
+import { PidLock } from '../../sqlite/pid-lock.js';
 
 /** What a consumer needs of the embedded log (`SqliteLog` provides it), so the two files do not import each other. */
 export interface SqliteGroupLog {
@@ -22,17 +22,22 @@ export class SqliteConsumer implements Consumer {
   private partitions: TopicPartition[] = [];
   private next = 0;
   private closed = false;
-  private readonly lock: GroupLock;
+  private readonly lock: PidLock;
 
   constructor(
     private readonly log: SqliteGroupLog,
     private readonly options: ConsumerOptions,
   ) {
-    this.lock = GroupLock.for(log.path, options.group);
+    this.lock = new PidLock(
+      `${log.path}.${encodeURIComponent(options.group)}.lock`,
+      `consumer group ${options.group}`,
+      'run one ytwatch process per stage on a data folder (scale out with KAFKA_BROKERS)',
+      (message, hint) => new LogError(message, false, { hint }),
+    );
   }
 
   async start(): Promise<void> {
-    this.lock.acquire(this.options.group);
+    this.lock.acquire();
     const assigned: TopicPartition[] = [];
     for (const topic of this.options.topics) {
       const count = await this.log.partitionCount(topic);
