@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventLog, TopicSpec } from '../core/log.js';
 import { ConfigError } from '../core/errors.js';
@@ -21,12 +22,14 @@ export function logOptions(env: Env, config: FileConfig, names: Names): OpenLogO
     : { dataDir: env.YTWATCH_DATA_DIR, names, partitions: config.partitions };
 }
 
+const SINGLE = new Set<keyof typeof TOPICS>(['notifySent', 'status', 'dlqMarks']);
+
 /** Every topic ytwatch uses, with the state changelog co-partitioned with its input. */
 export function topicSpecs(names: Names, partitions: number): TopicSpec[] {
   return (Object.keys(TOPICS) as Array<keyof typeof TOPICS>).map((t) => ({
     name: names.topic(t),
-    partitions: t === 'notifySent' ? 1 : partitions,
-    compacted: t === 'detectState' || t === 'notifySent',
+    partitions: SINGLE.has(t) ? 1 : partitions,
+    compacted: t === 'detectState' || SINGLE.has(t),
   }));
 }
 
@@ -65,6 +68,11 @@ export async function createEventLog(options: CreateLogOptions): Promise<EventLo
     defaultPartitions: options.partitions,
     replicationFactor: options.replicationFactor,
   });
+}
+
+/** False when the embedded log has never been written (no `log.db`): readers then need not create the data folder. */
+export function logExists(options: OpenLogOptions): boolean {
+  return options.kafkaBrokers !== undefined || existsSync(join(options.dataDir, 'log.db'));
 }
 
 /** Opens the configured event log and creates ytwatch's topics. */

@@ -8,7 +8,7 @@ import { YouTubeClient } from '../youtube/client.js';
 import { FetchStore } from '../youtube/fetch-store.js';
 import type { Target } from '../youtube/targets.js';
 import { FetchStage, type PollResult } from '../stages/fetch.js';
-import { createDetect } from '../stages/detect.js';
+import { createDetect, detectCounters, type DetectCounters } from '../stages/detect.js';
 import { createNotify, type NotifyCounters } from '../stages/notify.js';
 import { drain, type Processor } from '../stream/processor.js';
 import { consumeLoop, runTogether } from '../stream/loops.js';
@@ -17,6 +17,9 @@ import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { logOptions, openLog } from './open-log.js';
 import { pollLoop } from './poll-loop.js';
+import type { Progress, PollReport, RunSummary } from './progress.js';
+import { StatusWriter } from './status.js';
+import { sleep } from '../core/time.js';
 
 export type StageName = 'fetch' | 'detect' | 'notify';
 
@@ -30,6 +33,8 @@ export interface PipelineOptions {
   stages?: StageName[];
   /** Overrides `config.interval`. */
   interval?: string | number;
+  /** Where the per-poll line and the `--once` summary go; none when absent. */
+  progress?: Progress;
 }
 
 export interface OnceResult {
@@ -37,6 +42,7 @@ export interface OnceResult {
   delivered: number;
   failed: number;
   deadLetters: number;
+  summary: RunSummary;
 }
 
 /** The whole pipeline (or the stages this worker runs) on one log. */
@@ -44,13 +50,17 @@ export class Pipeline {
   private fetch?: FetchStage;
   private readonly processors: Array<{ name: StageName; processor: Processor<unknown> }> = [];
   private counters?: NotifyCounters;
+  private readonly detected: DetectCounters = detectCounters();
+  private readonly status: StatusWriter;
 
   private constructor(
     readonly log: EventLog,
     readonly names: Names,
     private readonly options: PipelineOptions,
     private readonly fetchStore?: FetchStore,
-  ) {}
+  ) {
+    this.status = new StatusWriter(log, names, options.logger);
+  }
 
   static async open(options: PipelineOptions): Promise<Pipeline> {
     const { env, config, logger } = options;
@@ -70,6 +80,7 @@ export class Pipeline {
     }
     const p = new Pipeline(log, names, options, store);
     try {
+      await p.status.load();
       if (store) {
         const client = new YouTubeClient({
           apiKey: env.YOUTUBE_API_KEY!,
@@ -89,7 +100,7 @@ export class Pipeline {
         });
       }
       if (stages.includes('detect')) {
-        const detect = createDetect({ log, names, rules: config.rules });
+        const detect = createDetect({ log, names, rules: config.rules, counters: p.detected });
         await detect.start();
         p.processors.push({ name: 'detect', processor: detect as Processor<unknown> });
       }
@@ -99,6 +110,7 @@ export class Pipeline {
           names,
           sinks: options.sinks,
           onFailure: (alert, sink, reason) => logger.error({ alert: alert.id, video: alert.videoId, sink, reason }, 'alert dead-lettered'),
+          onSinkBatch: (sink, delivered, failure) => p.status.sink(sink, { delivered, failure }),
         });
         await processor.start();
         p.counters = counters;
@@ -115,15 +127,79 @@ export class Pipeline {
   async once(signal: AbortSignal): Promise<OnceResult> {
     const dlq = this.names.topic('deadLetters');
     const dlqBefore = await this.log.endOffsets(dlq);
-    const poll = this.fetch ? await this.fetch.poll(signal) : undefined;
-    if (poll) this.options.logger.info(poll, 'poll done');
+    let poll: PollResult | undefined;
+    const since = this.tally();
+    try {
+      poll = this.fetch ? await this.fetch.poll(signal) : undefined;
+    } catch (err) {
+      await this.recordPoll({ at: Date.now(), ok: false, error: describeError(err) });
+      throw err;
+    }
+    if (poll) await this.recordPoll({ at: Date.now(), ok: true, videos: poll.videos });
     for (const { processor } of this.processors) await drain(processor, signal);
+    if (poll) this.options.progress?.poll(this.report(poll, Date.now(), since, undefined, false));
+    const summary: RunSummary = {
+      polls: poll ? 1 : 0,
+      videos: poll?.videos ?? 0,
+      changes: this.detected.changes,
+      firstSeen: this.detected.firstSeen,
+      sent: this.counters?.delivered ?? 0,
+      failed: this.counters?.failed ?? 0,
+      unitsToday: this.quotaUnitsToday() ?? 0,
+      dailyBudget: this.options.config.dailyBudget,
+    };
+    this.options.progress?.summary(summary);
+    await this.status.flush();
     return {
       poll,
-      delivered: this.counters?.delivered ?? 0,
-      failed: this.counters?.failed ?? 0,
+      delivered: summary.sent,
+      failed: summary.failed,
       deadLetters: (await readTopic(this.log, dlq, dlqBefore)).length,
+      summary,
     };
+  }
+
+  private recordPoll(p: { at: number; ok: boolean; error?: string; videos?: number; nextAt?: number }): Promise<void> {
+    return this.status.poll({ ...p, unitsToday: this.quotaUnitsToday() ?? 0, dailyBudget: this.options.config.dailyBudget });
+  }
+
+  /** This process's detect and notify totals so far. */
+  private tally(): { changes: number; firstSeen: number; sent: number; failed: number } {
+    return { changes: this.detected.changes, firstSeen: this.detected.firstSeen, sent: this.counters?.delivered ?? 0, failed: this.counters?.failed ?? 0 };
+  }
+
+  private report(poll: PollResult, at: number, since: ReturnType<Pipeline['tally']>, nextAt: number | undefined, pending: boolean): PollReport {
+    const now = this.tally();
+    const has = (stage: StageName) => this.processors.some((p) => p.name === stage);
+    return {
+      at,
+      videos: poll.videos,
+      units: poll.units,
+      unitsToday: this.quotaUnitsToday() ?? 0,
+      dailyBudget: this.options.config.dailyBudget,
+      nextAt,
+      ...(has('detect') ? { changes: now.changes - since.changes, firstSeen: now.firstSeen - since.firstSeen } : {}),
+      ...(has('notify') ? { sent: now.sent - since.sent, failed: now.failed - since.failed } : {}),
+      pending,
+    };
+  }
+
+  /**
+   * Waits until this process's detect and then notify have committed everything appended so far
+   * (so the poll's line counts its changes and alerts), or `deadline`. False when it gave up.
+   */
+  private async settle(deadline: number, stop: AbortSignal): Promise<boolean> {
+    for (const { name } of this.processors) {
+      const topic = this.names.topic(name === 'detect' ? 'videos' : 'outbox');
+      const group = this.names.group(name === 'detect' ? 'detect' : 'notify');
+      for (;;) {
+        const [ends, committed] = await Promise.all([this.log.endOffsets(topic), this.log.committedOffsets(group, topic)]);
+        if ([...ends].every(([p, end]) => (committed.get(p) ?? 0) >= end)) break;
+        if (Date.now() >= deadline || stop.aborted) return false;
+        await sleep(Math.min(200, deadline - Date.now()), stop).catch(() => {});
+      }
+    }
+    return true;
   }
 
   /**
@@ -137,7 +213,16 @@ export class Pipeline {
     const { fetch, fetchStore: store } = this;
     if (fetch && store) {
       const interval = parseInterval(this.options.interval ?? this.options.config.interval);
-      loops.push((halt, ab) => pollLoop({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger }, halt, ab));
+      let since = this.tally();
+      const afterPoll = async (poll: PollResult, nextAt: number) => {
+        const at = Date.now();
+        await this.recordPoll({ at, ok: true, videos: poll.videos, nextAt });
+        const settled = await this.settle(nextAt - 500, stop);
+        this.options.progress?.poll(this.report(poll, at, since, nextAt, !settled));
+        since = this.tally();
+      };
+      const onPollFailed = (error: string, nextAt: number) => this.recordPoll({ at: Date.now(), ok: false, error, nextAt });
+      loops.push((halt, ab) => pollLoop({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger, afterPoll, onPollFailed }, halt, ab));
     }
     await runTogether(stop, abort, loops);
   }
@@ -153,6 +238,7 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
+    await this.status.flush();
     for (const { processor } of this.processors) await processor.close().catch(() => {});
     for (const s of this.options.sinks) await s.close?.().catch(() => {});
     this.fetchStore?.close();
