@@ -138,6 +138,15 @@ export const feedEntrySchema = {
     at: epochMs,
     change,
     alert,
+    delivery: {
+      type: 'array',
+      description: 'Alerts only: the latest outcome at each sink (absent until notify handled it)',
+      items: {
+        type: 'object',
+        properties: { sink: { type: 'string' }, outcome: { type: 'string', enum: ['delivered', 'failed'] }, reason: { type: 'string' }, at: epochMs },
+        required: ['sink', 'outcome', 'at'],
+      },
+    },
   },
   required: ['kind', 'id', 'videoId', 'title', 'at'],
 } as const;
@@ -163,6 +172,11 @@ const check = { type: 'object', properties: { ok: { type: 'boolean' }, kind: { t
 
 export const healthReply = {
   type: 'object',
-  properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, store: check, log: check },
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded', 'unavailable'], description: 'degraded (still 200): polling or delivery is failing; see reasons' },
+    reasons: { type: 'array', items: { type: 'string' } },
+    store: check,
+    log: check,
+  },
   required: ['status', 'store', 'log'],
 } as const;

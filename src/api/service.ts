@@ -45,7 +45,7 @@ export class HistoryApi {
     }
     const store = new HistoryStore(await openHistoryDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
     const hub = new FeedHub();
-    const history = new HistoryService({ log, names, store, logger, retentionDays: options.retentionDays, onFeed: (e) => hub.publish(e) });
+    const history = new HistoryService({ log, names, store, logger, retentionDays: options.retentionDays, onFeed: (e) => hub.publish(e), onDelivery: (d) => hub.publish({ kind: 'delivery', id: d.alertId, videoId: d.videoId, delivery: d.delivery }) });
     let app: FastifyInstance | undefined;
     try {
       app = await buildApi({

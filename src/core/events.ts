@@ -74,6 +74,18 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
+/** `ytwatch_deliveries`: the outcome of one alert at one sink, written by notify with its commit. */
+export const Delivery = z.object({
+  v: z.literal(1),
+  alertId: z.string(),
+  videoId: z.string(),
+  sink: z.string(),
+  outcome: z.enum(['delivered', 'failed']),
+  reason: z.string().optional(),
+  at: z.number().int(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
 /** `ytwatch_dead_letters`: a record a stage could not handle, with the reason and the original value. */
 export const DeadLetter = z.object({
   v: z.literal(1),

@@ -9,6 +9,8 @@ export const TOPICS = {
   deadLetters: 'ytwatch_dead_letters',
   detectState: 'ytwatch_detect_state',
   notifySent: 'ytwatch_notify_sent',
+  /** What became of each alert at each sink (delivered / failed), for the dashboard's feed. */
+  deliveries: 'ytwatch_deliveries',
   /** Compacted: the last poll and each sink's last success and failure, for `status` and `/health`. */
   status: 'ytwatch_status',
   /** Compacted: which dead letters were replayed or purged (key: the dead letter's id). */

@@ -1,17 +1,17 @@
 import type { EventLog } from '../core/log.js';
-import { Alert, VideoChange, VideoEvent, parseRecord } from '../core/events.js';
+import { Alert, Delivery, VideoChange, VideoEvent, parseRecord } from '../core/events.js';
 import { describeError } from '../core/errors.js';
 import { sleep } from '../core/time.js';
 import type { Names } from '../core/topics.js';
 import { Processor, drain } from '../stream/processor.js';
 import { consumeLoop } from '../stream/loops.js';
 import type { Logger } from 'pino';
-import type { FeedEntry, HistoryStore } from './store.js';
+import type { AlertDelivery, FeedEntry, HistoryStore } from './store.js';
 
 /** The consumer groups of the history stage: one per input topic. */
-export function historyGroups(names: Names): { videos: string; changes: string; alerts: string } {
+export function historyGroups(names: Names): { videos: string; changes: string; alerts: string; deliveries: string } {
   const g = names.group('history');
-  return { videos: g, changes: `${g}-changes`, alerts: `${g}-alerts` };
+  return { videos: g, changes: `${g}-changes`, alerts: `${g}-alerts`, deliveries: `${g}-deliveries` };
 }
 
 /** Totals since this process started, for `/metrics`. */
@@ -33,6 +33,8 @@ export interface HistoryServiceOptions {
   pruneEveryMs?: number;
   /** Called with each change or alert stored for the first time (the live feed). */
   onFeed?: (entry: FeedEntry) => void;
+  /** Called when an alert's outcome at a sink is stored, with all its outcomes so far. */
+  onDelivery?: (update: { alertId: string; videoId: string; delivery: AlertDelivery[] }) => void;
   maxBatch?: number;
   clock?: () => number;
 }
@@ -89,10 +91,24 @@ export class HistoryService {
         this.publish(await store.addFeed(entries));
       },
     });
+    const deliveries = new Processor<Delivery>({
+      ...common,
+      stage: 'history',
+      group: groups.deliveries,
+      input: names.topic('deliveries'),
+      parse: (r) => parseRecord(Delivery, r.value),
+      handle: async (items) => {
+        await store.addDeliveries(items.map(({ value: d }) => ({ alertId: d.alertId, sink: d.sink, outcome: d.outcome, ...(d.reason !== undefined ? { reason: d.reason } : {}), at: d.at })));
+        const ids = [...new Set(items.map((i) => i.value.alertId))];
+        const marked = await store.deliveriesOf(ids);
+        for (const d of items) this.options.onDelivery?.({ alertId: d.value.alertId, videoId: d.value.videoId, delivery: marked.get(d.value.alertId) ?? [] });
+      },
+    });
     this.processors.push(
       { name: 'history', processor: videos as Processor<unknown> },
       { name: 'history-changes', processor: changes as Processor<unknown> },
       { name: 'history-alerts', processor: alerts as Processor<unknown> },
+      { name: 'history-deliveries', processor: deliveries as Processor<unknown> },
     );
   }
 

@@ -61,7 +61,15 @@ export interface HistoryQuery {
 
 export type FeedEntry =
   | { kind: 'change'; id: string; videoId: string; title: string; at: number; change: VideoChange }
-  | { kind: 'alert'; id: string; videoId: string; title: string; at: number; alert: Alert };
+  | { kind: 'alert'; id: string; videoId: string; title: string; at: number; alert: Alert; delivery?: AlertDelivery[] };
+
+/** What became of an alert at one sink (the latest outcome: a replay that succeeds replaces a failure). */
+export interface AlertDelivery {
+  sink: string;
+  outcome: 'delivered' | 'failed';
+  reason?: string;
+  at: number;
+}
 
 const METRIC_COLS = ['views', 'likes', 'comments'] as const;
 const CHUNK = 500;
@@ -156,6 +164,31 @@ export class HistoryStore {
     return entries.filter((e) => fresh.has(e.id));
   }
 
+  /** Records alerts' outcomes per sink; a newer outcome replaces an older one. */
+  async addDeliveries(rows: Array<{ alertId: string } & AlertDelivery>): Promise<void> {
+    for (const r of rows) {
+      await this.db
+        .insertInto('deliveries')
+        .values({ alert_id: r.alertId, sink: r.sink, outcome: r.outcome, reason: r.reason ?? null, at: r.at })
+        .onConflict((oc) => oc.columns(['alert_id', 'sink']).doUpdateSet({ outcome: r.outcome, reason: r.reason ?? null, at: r.at }).where('deliveries.at', '<=', r.at))
+        .execute();
+    }
+  }
+
+  /** The outcomes recorded for these alerts, by alert id. */
+  async deliveriesOf(alertIds: string[]): Promise<Map<string, AlertDelivery[]>> {
+    const out = new Map<string, AlertDelivery[]>();
+    for (let i = 0; i < alertIds.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('deliveries').selectAll().where('alert_id', 'in', alertIds.slice(i, i + CHUNK)).execute();
+      for (const r of rows) {
+        const list = out.get(r.alert_id) ?? [];
+        list.push({ sink: r.sink, outcome: r.outcome, ...(r.reason !== null ? { reason: r.reason } : {}), at: Number(r.at) });
+        out.set(r.alert_id, list);
+      }
+    }
+    return out;
+  }
+
   /** Watched videos with current numbers and deltas, sorted and paged, plus the total count. */
   async listVideos(options: ListOptions = {}): Promise<{ total: number; videos: VideoSummary[] }> {
     const { sort = 'views', order = 'desc', limit = 100, offset = 0 } = options;
@@ -233,9 +266,11 @@ export class HistoryStore {
     if (options.videoId !== undefined) q = q.where('video_id', '=', options.videoId);
     if (options.kind !== undefined) q = q.where('kind', '=', options.kind);
     const rows = await q.execute();
-    return rows.map((r) => {
+    const deliveries = await this.deliveriesOf(rows.filter((r) => r.kind === 'alert').map((r) => r.id));
+    return rows.map((r): FeedEntry => {
       const base = { id: r.id, videoId: r.video_id, title: r.title, at: Number(r.at) };
-      return r.kind === 'alert' ? { ...base, kind: 'alert', alert: JSON.parse(r.data) as Alert } : { ...base, kind: 'change', change: JSON.parse(r.data) as VideoChange };
+      const d = deliveries.get(r.id);
+      return r.kind === 'alert' ? { ...base, kind: 'alert', alert: JSON.parse(r.data) as Alert, ...(d ? { delivery: d } : {}) } : { ...base, kind: 'change', change: JSON.parse(r.data) as VideoChange };
     });
   }
 

@@ -14,6 +14,14 @@ import type { Logger } from './logger.js';
  * they run, and compaction keeps it small.
  */
 
+/** The history stage's consumer groups (see `historyGroups`). */
+export interface HistoryGroups {
+  videos: string;
+  changes: string;
+  alerts: string;
+  deliveries: string;
+}
+
 export interface PollStatus {
   /** When the last poll ended (successfully or not). */
   at: number;
@@ -95,13 +103,14 @@ async function readRecords(log: EventLog, names: Names): Promise<{ poll?: PollSt
 }
 
 /** The consumer groups of a deployment and the topic each reads, for lag. */
-export function stageGroups(names: Names, history: { videos: string; changes: string; alerts: string }): Array<{ stage: string; group: string; topic: TopicName }> {
+export function stageGroups(names: Names, history: HistoryGroups): Array<{ stage: string; group: string; topic: TopicName }> {
   return [
     { stage: 'detect', group: names.group('detect'), topic: 'videos' },
     { stage: 'notify', group: names.group('notify'), topic: 'outbox' },
     { stage: 'history', group: history.videos, topic: 'videos' },
     { stage: 'history-changes', group: history.changes, topic: 'changes' },
     { stage: 'history-alerts', group: history.alerts, topic: 'outbox' },
+    { stage: 'history-deliveries', group: history.deliveries, topic: 'deliveries' },
   ];
 }
 
@@ -144,7 +153,7 @@ export function healthOf(poll: PollStatus | undefined, sinks: SinkStatus[], now:
 }
 
 /** The whole status view (`ytwatch status`, `GET /status`). `history` names the history groups. */
-export async function readStatus(log: EventLog, names: Names, history: { videos: string; changes: string; alerts: string }, now = Date.now()): Promise<StatusView> {
+export async function readStatus(log: EventLog, names: Names, history: HistoryGroups, now = Date.now()): Promise<StatusView> {
   const [{ poll, sinks }, letters, lag] = await Promise.all([
     readRecords(log, names),
     listDeadLetters(log, names),
@@ -169,6 +178,12 @@ export async function readStatus(log: EventLog, names: Names, history: { videos:
     deadLetters: { waiting: letters.filter((l) => l.state === 'waiting').length },
     lag,
   };
+}
+
+/** Quota units spent today (Pacific) as the poller last recorded them. */
+export async function readQuotaToday(log: EventLog, names: Names, now = Date.now()): Promise<number> {
+  const { poll } = await readRecords(log, names);
+  return poll && poll.day === pacificDay(now) ? poll.unitsToday : 0;
 }
 
 /** Just the health (for `/health`), without reading the dead letters and lags. */

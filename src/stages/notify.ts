@@ -1,5 +1,5 @@
 import type { EventLog } from '../core/log.js';
-import { Alert, parseRecord } from '../core/events.js';
+import { Alert, parseRecord, type Delivery } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { Processor, type Item } from '../stream/processor.js';
 import type { Sink } from '../sinks/sink.js';
@@ -57,6 +57,8 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
         if (mine.length > 0) options.onSinkBatch?.(sink.name, mine.length - failed.size, failures.at(-1)?.reason);
         for (const item of mine) {
           const reason = failed.get(item.value.id);
+          const outcome: Delivery = { v: 1, alertId: item.value.id, videoId: item.value.videoId, sink: sink.name, outcome: reason === undefined ? 'delivered' : 'failed', ...(reason !== undefined ? { reason } : {}), at: Date.now() };
+          ctx.emit({ topic: options.names.topic('deliveries'), key: item.value.videoId, value: JSON.stringify(outcome) });
           if (reason === undefined) {
             counters.delivered++;
             options.onDelivered?.(item.value, sink.name);
