@@ -59,6 +59,17 @@ export interface HistoryQuery {
   limit: number;
 }
 
+/**
+ * The title to show for a video that became unavailable before the store had a row for it: its
+ * last snapshot in this batch, else the last change or alert about it, else its id.
+ */
+async function lastKnownTitle(db: Kysely<HistorySchema>, batch: VideoEvent[], videoId: string): Promise<string> {
+  const snap = batch.filter((e): e is Extract<VideoEvent, { type: 'snapshot' }> => e.type === 'snapshot' && e.videoId === videoId).at(-1);
+  if (snap) return snap.title;
+  const fed = await db.selectFrom('feed').select('title').where('video_id', '=', videoId).orderBy('at', 'desc').limit(1).executeTakeFirst();
+  return fed?.title ?? videoId;
+}
+
 export type FeedEntry =
   | { kind: 'change'; id: string; videoId: string; title: string; at: number; change: VideoChange }
   | { kind: 'alert'; id: string; videoId: string; title: string; at: number; alert: Alert; delivery?: AlertDelivery[] };
@@ -115,7 +126,7 @@ export class HistoryStore {
         const firstFetched = first.get(ev.videoId)!;
         const row = ev.type === 'snapshot'
           ? { video_id: ev.videoId, title: ev.title, channel_id: ev.channelId, channel_title: ev.channelTitle, published_at: ev.publishedAt, available: 1, views: ev.views, likes: ev.likes, comments: ev.comments, first_fetched: firstFetched, last_fetched: ev.fetchedAt }
-          : { video_id: ev.videoId, title: ev.videoId, channel_id: null, channel_title: null, published_at: null, available: 0, views: null, likes: null, comments: null, first_fetched: firstFetched, last_fetched: ev.fetchedAt };
+          : { video_id: ev.videoId, title: await lastKnownTitle(trx, events, ev.videoId), channel_id: null, channel_title: null, published_at: null, available: 0, views: null, likes: null, comments: null, first_fetched: firstFetched, last_fetched: ev.fetchedAt };
         await trx
           .insertInto('videos')
           .values(row)
@@ -160,6 +171,11 @@ export class HistoryStore {
       }));
       const res = await this.db.insertInto('feed').values(rows).onConflict((oc) => oc.doNothing()).returning('id').execute();
       for (const r of res) fresh.add(r.id);
+    }
+    // A video first stored as unavailable has its id for a title; the feed knows its last title.
+    for (const e of entries) {
+      const gone = e.kind === 'change' ? e.change.unavailable : e.alert.kind === 'unavailable';
+      if (gone && e.title !== e.videoId) await this.db.updateTable('videos').set({ title: e.title }).where('video_id', '=', e.videoId).whereRef('title', '=', 'video_id').execute();
     }
     return entries.filter((e) => fresh.has(e.id));
   }
