@@ -125,7 +125,7 @@ function pick(entries: DeadLetterEntry[], ids: string[] | undefined, what: strin
   return ids.map((id) => {
     const e = entries.find((x) => x.id === id);
     if (!e) throw new YtwatchError(`no dead letter with id ${id}`, { hint: 'see the ids in `ytwatch dlq list`' });
-    if (e.state !== 'waiting') throw new YtwatchError(`dead letter ${id} is ${e.state}, not waiting`, { hint: `only waiting dead letters can be ${what}d; see \`ytwatch dlq list\`` });
+    if (e.state !== 'waiting') throw new YtwatchError(`dead letter ${id} is ${e.state}, not waiting`, { hint: `only waiting dead letters can be ${what === 'replay' ? 'replayed' : 'purged'}; see \`ytwatch dlq list\`` });
     return e;
   });
 }
