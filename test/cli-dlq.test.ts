@@ -13,6 +13,7 @@ import { fakesEnv, runCli, scratch, startCli } from './helpers/cli.js';
 
 interface Listed {
   id: string;
+  state: string;
   target: string;
   reason: string;
   text: string | null;
@@ -29,7 +30,7 @@ describe('ytwatch dlq', () => {
   const list = async (): Promise<Listed[]> => {
     const res = await runCli(['dlq', 'list', '--json'], env, s.dir);
     assert.equal(res.code, 0, res.stderr);
-    return JSON.parse(res.stdout) as Listed[];
+    return (JSON.parse(res.stdout) as Listed[]).filter((l) => l.state === 'waiting');
   };
 
   before(async () => {
@@ -80,8 +81,8 @@ describe('ytwatch dlq', () => {
         assert.equal(l.failures, 1);
       }
       const text = await runCli(['dlq', 'list'], env, s.dir);
-      assert.match(text.stdout, /notify\/telegram → chat 99\n {4}👍 Likes changed: .*\n {4}reason: Telegram: 400 Bad Request: chat not found/);
-      assert.match(text.stdout, /^3 dead letter\(s\) waiting/m);
+      assert.match(text.stdout, /^pending {2}\d+-\d+ \S+ notify\/telegram → chat 99: Telegram: 400 Bad Request: chat not found\n {4}👍 Likes changed: /m);
+      assert.match(text.stdout, /^3 dead letter\(s\), 3 not replayed/m);
 
       for (let round = 2; round <= 3; round++) {
         const replay = await runCli(['dlq', 'replay'], env, s.dir);
@@ -91,6 +92,7 @@ describe('ytwatch dlq', () => {
         await until(async () => (await list()).every((l) => l.failures === round), () => stderr);
         const now = await list();
         assert.equal(now.length, 3, 'not multiplied');
+        assert.match((await runCli(['dlq', 'list'], env, s.dir)).stdout, /^3 dead letter\(s\), 3 not replayed/m);
         assert.deepEqual(now.map((l) => l.title).sort(), first.map((l) => l.title).sort());
       }
       assert.equal(tg.messages.length, 0);

@@ -83,7 +83,7 @@ export function parseCli(argv: string[]): CliArgs {
       const guess = known ? undefined : closest(t.name, allowed);
       const shown = t.rawName.startsWith('--') ? `--${t.name}` : t.rawName;
       throw new ConfigError(
-        known ? `option ${shown} does not apply to \`ytwatch ${command}\`` : `unknown option ${shown}`,
+        known ? `option ${shown} does not apply to \`ytwatch ${command}\`` : `Unknown option '${shown}'`,
         guess ? `did you mean --${guess}? (see \`ytwatch ${command} --help\`)` : `see \`ytwatch ${command} --help\``,
       );
     }

@@ -29,6 +29,8 @@ export interface DeadLetterEntry {
   state: DeadLetterState;
   /** How many times this alert (or record) was dead-lettered in all. */
   failures: number;
+  /** Replayed or purged already (a superseded copy may be either). */
+  marked: boolean;
 }
 
 interface Mark {
@@ -65,7 +67,7 @@ export async function listDeadLetters(log: EventLog, names: Names): Promise<Dead
       const alert = letter?.topic === names.topic('outbox') && letter.value ? parseRecord(Alert, letter.value) : undefined;
       const id = deadLetterId(record);
       const mark = marks.get(id)?.action ?? (record.offset < (legacy.get(record.partition) ?? 0) ? 'replayed' : undefined);
-      return { id, record, letter, alert: alert?.ok ? alert.value : undefined, state: mark ?? ('waiting' as DeadLetterState), failures: 1, key: identity(letter, record) };
+      return { id, record, letter, alert: alert?.ok ? alert.value : undefined, state: mark ?? ('waiting' as DeadLetterState), marked: mark !== undefined, failures: 1, key: identity(letter, record) };
     });
   const newest = new Map<string, string>();
   const count = new Map<string, number>();
@@ -76,7 +78,7 @@ export async function listDeadLetters(log: EventLog, names: Names): Promise<Dead
   return entries.map(({ key, ...e }): DeadLetterEntry => ({
     ...e,
     failures: count.get(key)!,
-    state: e.state === 'waiting' && newest.get(key) !== e.id ? 'superseded' : e.state,
+    state: newest.get(key) !== e.id ? 'superseded' : e.state,
   }));
 }
 
@@ -132,7 +134,7 @@ function pick(entries: DeadLetterEntry[], ids: string[] | undefined, what: strin
 
 /** Marks for `entry` and every superseded copy of it that is not marked yet. */
 function marksFor(entries: DeadLetterEntry[], entry: DeadLetterEntry, action: Mark['action'], names: Names, at: number): ProduceRecord[] {
-  const same = entries.filter((e) => e === entry || (e.state === 'superseded' && sameThing(e, entry)));
+  const same = entries.filter((e) => e === entry || (e.state === 'superseded' && sameThing(e, entry) && !e.marked));
   return same.map((e) => ({ topic: names.topic('dlqMarks'), key: e.id, value: JSON.stringify({ action, at } satisfies Mark) }));
 }
 

@@ -23,11 +23,13 @@ export async function dlqCommand(args: CliArgs): Promise<number> {
   const log = await openLog(options);
   try {
     if (sub === 'list') {
-      const waiting = (await listDeadLetters(log, names)).filter((l) => l.state === 'waiting');
-      if (args.json) process.stdout.write(`${JSON.stringify(waiting.map(toJson), null, 2)}\n`);
+      // One entry per alert (or record): a copy superseded by a later failure of the same is not shown.
+      const shown = (await listDeadLetters(log, names)).filter((l) => l.state === 'waiting' || l.state === 'replayed');
+      const waiting = shown.filter((l) => l.state === 'waiting').length;
+      if (args.json) process.stdout.write(`${JSON.stringify(shown.map(toJson), null, 2)}\n`);
       else {
-        for (const l of waiting) process.stdout.write(describe(l));
-        process.stdout.write(`${waiting.length} dead letter(s) waiting${waiting.length > 0 ? ' — fix the cause, then `ytwatch dlq replay` (or `dlq replay --id ID`)' : ''}\n`);
+        for (const l of shown) process.stdout.write(describe(l));
+        process.stdout.write(`${shown.length} dead letter(s), ${waiting} not replayed${waiting > 0 ? ' — fix the cause, then `ytwatch dlq replay` (or `dlq replay --id ID`)' : ''}\n`);
       }
       return 0;
     }
@@ -48,6 +50,7 @@ function toJson(l: DeadLetterEntry) {
   const d = l.letter;
   return {
     id: l.id,
+    state: l.state,
     at: new Date(d?.at ?? l.record.timestamp).toISOString(),
     stage: d?.stage ?? null,
     sink: d?.sink ?? null,
@@ -61,9 +64,11 @@ function toJson(l: DeadLetterEntry) {
   };
 }
 
+/** A head line (state, id, time, stage/sink → target: reason); for a waiting one, the alert text below. */
 function describe(l: DeadLetterEntry): string {
   const j = toJson(l);
-  const head = `${j.id}  ${j.at}  ${j.stage ?? '?'}${j.sink ? `/${j.sink}` : ''} → ${j.target ?? '?'}${j.failures > 1 ? `  (failed ${j.failures} times)` : ''}`;
+  const head = `${l.state === 'waiting' ? 'pending ' : l.state} ${j.id} ${j.at} ${j.stage ?? '?'}${j.sink ? `/${j.sink}` : ''} → ${j.target ?? '?'}: ${j.reason}${j.failures > 1 ? ` (failed ${j.failures} times)` : ''}`;
+  if (l.state !== 'waiting') return `${head}\n`;
   const what = j.text ? j.text.split('\n').map((line) => `    ${line}`).join('\n') : `    ${j.topic ?? '?'} key=${j.videoId ?? '-'}`;
-  return `${head}\n${what}\n    reason: ${j.reason}\n`;
+  return `${head}\n${what}\n`;
 }
