@@ -4,6 +4,7 @@
  * descriptions (`npm run docs`) and a test fails when they drift.
  */
 import { z } from 'zod';
+import { defaultDataDir } from './paths.js';
 
 const nonEmpty = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s.trim());
 const optionalString = z.string().optional().transform(nonEmpty);
@@ -15,7 +16,9 @@ export const EnvSchema = z.object({
   TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`.'),
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org').describe('Telegram Bot API root; requests go to `ROOT/bot<token>/<method>`.'),
   WEBHOOK_URL: optionalString.pipe(z.string().url().optional()).describe('When set, every alert is also POSTed as JSON to this URL (like the seeds\' HTTP sink).'),
-  YTWATCH_DATA_DIR: z.string().default('./.ytwatch').describe('Folder for the embedded event log, state, quota ledger and history. Created private (0700).'),
+  YTWATCH_DATA_DIR: optionalString
+    .transform((v) => v ?? defaultDataDir())
+    .describe('Folder for the embedded event log, state, quota ledger and history. Created private (0700). Default: `./.ytwatch` when run from a git checkout; for an installed ytwatch the per-user state folder: `$XDG_STATE_HOME/ytwatch` (else `~/.local/state/ytwatch`), `~/Library/Application Support/ytwatch` on macOS, `%LOCALAPPDATA%\\ytwatch` on Windows.'),
   YTWATCH_CONFIG: optionalString.describe('Path of the config file. Default `./ytwatch.config.json` when it exists.'),
   YTWATCH_TOPIC_PREFIX: z.string().default('').describe('Prefix for every topic and consumer group, so deployments can share one log.'),
   YTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the diagnostics written to stderr.'),

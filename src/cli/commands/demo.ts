@@ -34,7 +34,8 @@ export async function demoCommand(args: CliArgs): Promise<number> {
     const { playlistId, videos } = FakeYouTube.demoData(fake);
     stopSim = fake.simulate({ everyMs });
     const env = EnvSchema.parse({ YOUTUBE_API_KEY: 'demo-key', YOUTUBE_API_ROOT: fake.url, YTWATCH_DATA_DIR: dataDir, YTWATCH_LOG_LEVEL: level === 'info' ? 'warn' : level });
-    const config = FileConfigSchema.parse({ interval });
+    // The simulated YouTube has no quota: no budget warning, no pause.
+    const config = FileConfigSchema.parse({ interval, dailyBudget: 1_000_000_000 });
     pipeline = await Pipeline.open({
       env,
       config,
