@@ -214,6 +214,7 @@
       return;
     }
     state.chart = new uPlot(chartOptions(Math.max(300, box.clientWidth - 16)), data, box);
+    box.uplot = state.chart; // for the browser test: axes and ticks
   }
 
   function select(id) {
