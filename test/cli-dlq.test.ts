@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { FakeTelegram } from '../src/fakes/telegram.js';
 import { FakeYouTube } from '../src/fakes/youtube.js';
-import { fakesEnv, runCli, scratch, startCli } from './helpers/cli.js';
+import { fakesEnv, runCli, scratch, startCli, waitUntil } from './helpers/cli.js';
 
 interface Listed {
   id: string;
@@ -71,7 +71,7 @@ describe('ytwatch dlq', () => {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout!.resume();
     try {
-      await until(async () => (await list()).length === 3, () => stderr);
+      await waitUntil(async () => (await list()).length === 3, () => stderr);
       const first = await list();
       for (const l of first) {
         assert.match(l.text!, /Likes changed: \d+ → \d+ \(\+1\)/);
@@ -89,7 +89,7 @@ describe('ytwatch dlq', () => {
         assert.equal(replay.code, 0, replay.stderr);
         assert.match(replay.stdout, /^re-queued 3 dead letter\(s\)/);
         // The running notify stage fails them again: still three waiting, each failed once more.
-        await until(async () => (await list()).every((l) => l.failures === round), () => stderr);
+        await waitUntil(async () => (await list()).every((l) => l.failures === round), () => stderr);
         const now = await list();
         assert.equal(now.length, 3, 'not multiplied');
         assert.match((await runCli(['dlq', 'list'], env, s.dir)).stdout, /^3 dead letter\(s\), 3 not replayed/m);
@@ -131,10 +131,3 @@ describe('ytwatch dlq', () => {
   });
 });
 
-async function until(check: () => Promise<boolean>, what: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met in time:\n${what()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { FakeTelegram } from '../src/fakes/telegram.js';
 import { FakeYouTube } from '../src/fakes/youtube.js';
-import { fakesEnv, runCli, scratch, startCli, waitForOutput } from './helpers/cli.js';
+import { fakesEnv, runCli, scratch, startCli, waitForOutput, waitUntil } from './helpers/cli.js';
 
 describe('progress and status', () => {
   let yt: FakeYouTube;
@@ -89,7 +89,7 @@ describe('progress and status', () => {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout!.resume();
     try {
-      await waitFor(() => /poll: 4 videos · 1 change · 0 alerts sent, 1 failed · \d+\/10,000 units today · next poll \d\d:\d\d:\d\d/.test(stderr), () => stderr);
+      await waitUntil(() => /poll: 4 videos · 1 change · 0 alerts sent, 1 failed · \d+\/10,000 units today · next poll \d\d:\d\d:\d\d/.test(stderr), () => stderr);
       const res = await runCli(['status', '--json'], env, s.dir);
       assert.equal(res.code, 2, `exit 2 when degraded: ${res.stderr}`);
       const view = JSON.parse(res.stdout);
@@ -141,7 +141,7 @@ describe('progress and status', () => {
       const metrics = await (await fetch(`${base}/metrics`)).text();
       assert.match(metrics, /^ytwatch_youtube_quota_units_today [1-9]\d*$/m, 'quota in /metrics under serve');
       // The live feed's alert carries its outcome.
-      await waitFor(async () => {
+      await waitUntil(async () => {
         const feed = (await (await fetch(`${base}/changes?kind=alert`)).json()) as { items: Array<{ delivery?: Array<{ outcome: string }> }> };
         return feed.items.some((i) => i.delivery?.[0]?.outcome === 'failed');
       }, () => 'no failed alert in /changes');
@@ -153,10 +153,3 @@ describe('progress and status', () => {
   });
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met in time:\n${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Alert } from '../src/core/events.js';
 import type { Failure, Sink } from '../src/sinks/sink.js';
-import { launchBrowser, type TestBrowser } from './helpers/browser.js';
+import { openDashboard, type DashboardSession } from './helpers/dashboard.js';
 import { startFixture, type Fixture } from './api.fixture.js';
 
 /** A sink that accepts every alert, or refuses every one with a reason. */
@@ -23,28 +23,20 @@ function sink(name: string, refuse?: string): Sink {
 
 describe('dashboard status, health and delivery marks in Chromium', () => {
   let f: Fixture;
-  let b: TestBrowser;
+  let d: DashboardSession;
   let url: string;
   let page: Page;
-  const stop = new AbortController();
-  let running: Promise<void>;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   before(async () => {
     f = await startFixture({ demo: true, sinks: [sink('telegram', 'Telegram: 403 Forbidden: bot was blocked by the user'), sink('webhook')] });
     await f.poll();
-    running = f.history.run(stop.signal, new AbortController().signal);
-    url = await f.app.listen({ host: '127.0.0.1', port: 0 });
-    b = await launchBrowser();
-    page = await b.browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    d = await openDashboard(f);
+    ({ url, page, pageErrors } = d);
   }, { timeout: 120_000 });
 
   after(async () => {
-    await page?.close().catch(() => {});
-    await b?.close();
-    stop.abort();
-    await running;
+    await d?.close();
     await f?.close();
   });
 
