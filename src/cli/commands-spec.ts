@@ -103,7 +103,7 @@ const optionLine = (name: OptionName) => {
 export function commandHelp(name?: string): string {
   const spec = name ? COMMANDS.find((c) => c.name === name) : undefined;
   if (!spec) return usage();
-  const lines = [`Usage: ytwatch ${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`, '', `${spec.summary}.`];
+  const lines = [`Usage: ytwatch ${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`];
   if (spec.details) lines.push('', spec.details);
   if (spec.options.length > 0) lines.push('', 'Options:', ...spec.options.map(optionLine));
   lines.push('', 'Environment: YOUTUBE_API_KEY, TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID, YTWATCH_DATA_DIR, … (see "Configuration" in the README).');
