@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeTelegram } from '../src/fakes/telegram.js';
 import { FakeYouTube } from '../src/fakes/youtube.js';
@@ -100,6 +101,20 @@ describe('ytwatch dlq', () => {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       assert.equal((await exited)[0], 0, stderr);
+    }
+  });
+
+  it('a second replay at the same time on the data folder is refused with one line', async () => {
+    // A live process (this one) holds the replay lock, as a running `dlq replay` would.
+    const lock = join(s.dataDir, 'log.db.ytwatch-dlq-replay.lock');
+    writeFileSync(lock, String(process.pid));
+    try {
+      const res = await runCli(['dlq', 'replay'], env, s.dir);
+      assert.equal(res.code, 1);
+      assert.match(res.stderr, /^ytwatch: consumer group ytwatch-dlq-replay already runs in process \d+ on this data folder — /);
+      assert.equal((await list()).length, 3, 'nothing replayed');
+    } finally {
+      rmSync(lock, { force: true });
     }
   });
 

@@ -6,8 +6,22 @@ import type { Names } from '../core/topics.js';
 import { readTopic } from '../stream/read.js';
 import { SINK_HEADER } from '../stages/notify.js';
 
-/** The group `dlq replay` used before replays were marked one by one; its offsets still count as replayed. */
+/**
+ * The group `dlq replay` used before replays were marked one by one: its offsets still count as
+ * replayed, and on the embedded log its member lock keeps two replays or purges from running at once.
+ */
 const LEGACY_REPLAY_GROUP = 'ytwatch-dlq-replay';
+
+/** Runs `fn` as the only replay or purge on this data folder (embedded log; Kafka has no such lock). */
+async function exclusive<T>(log: EventLog, names: Names, fn: () => Promise<T>): Promise<T> {
+  if (log.kind !== 'sqlite') return fn();
+  const member = await log.consumer({ group: names.prefix + LEGACY_REPLAY_GROUP, topics: [names.topic('deadLetters')] });
+  try {
+    return await fn();
+  } finally {
+    await member.close();
+  }
+}
 
 /** Header on a re-queued record: the id of the dead letter it came from. */
 export const REPLAY_HEADER = 'ytwatch-replay-of';
@@ -94,7 +108,11 @@ export interface ReplayResult {
  * once, and one that fails again comes back as a single new waiting dead letter. Dead letters
  * written while the replay runs are left for the next one. A notify failure goes back to its sink only.
  */
-export async function replayDeadLetters(log: EventLog, names: Names, ids?: string[], clock = Date.now): Promise<ReplayResult> {
+export function replayDeadLetters(log: EventLog, names: Names, ids?: string[], clock = Date.now): Promise<ReplayResult> {
+  return exclusive(log, names, () => replay(log, names, ids, clock));
+}
+
+async function replay(log: EventLog, names: Names, ids: string[] | undefined, clock: () => number): Promise<ReplayResult> {
   const entries = await listDeadLetters(log, names);
   const chosen = pick(entries, ids, 'replay');
   const produce: ProduceRecord[] = [];
@@ -114,12 +132,14 @@ export async function replayDeadLetters(log: EventLog, names: Names, ids?: strin
 }
 
 /** Marks waiting dead letters (or `ids`, or those older than `before`) purged; nothing is delivered. */
-export async function purgeDeadLetters(log: EventLog, names: Names, options: { ids?: string[]; before?: number } = {}, clock = Date.now): Promise<number> {
-  const entries = await listDeadLetters(log, names);
-  const chosen = pick(entries, options.ids, 'purge').filter((e) => options.before === undefined || (e.letter?.at ?? e.record.timestamp) < options.before!);
-  const produce = chosen.flatMap((e) => marksFor(entries, e, 'purged', names, clock()));
-  if (produce.length > 0) await log.produce(produce);
-  return chosen.length;
+export function purgeDeadLetters(log: EventLog, names: Names, options: { ids?: string[]; before?: number } = {}, clock = Date.now): Promise<number> {
+  return exclusive(log, names, async () => {
+    const entries = await listDeadLetters(log, names);
+    const chosen = pick(entries, options.ids, 'purge').filter((e) => options.before === undefined || (e.letter?.at ?? e.record.timestamp) < options.before!);
+    const produce = chosen.flatMap((e) => marksFor(entries, e, 'purged', names, clock()));
+    if (produce.length > 0) await log.produce(produce);
+    return chosen.length;
+  });
 }
 
 function pick(entries: DeadLetterEntry[], ids: string[] | undefined, what: string): DeadLetterEntry[] {
