@@ -1,7 +1,7 @@
 /** The history query for one video over 30 days of one-minute points, on SQLite and PostgreSQL. */
-import { openHistoryDb } from '../src/history/db.js';
-import { HistoryStore } from '../src/history/store.js';
-import type { VideoSnapshot } from '../src/core/events.js';
+import { openHistoryDb } from '../src/app/history/db.js';
+import { HistoryStore } from '../src/app/history/store.js';
+import type { VideoSnapshot } from '../src/app/core/events.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import { median, percentile, withTempDir } from './util.js';
 

@@ -1,8 +1,9 @@
 /** The same stages on the real broker, beside Apache Kafka's own ConsumerPerformance on an equal topic. */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { names } from '../src/core/topics.js';
-import { createEventLog, topicSpecs } from '../src/runtime/open-log.js';
+import { names } from '../src/app/core/topics.js';
+import { createEventLog } from '../src/engine/log/create.js';
+import { topicSpecs } from '../src/app/runtime/open-log.js';
 import { benchDetect, benchLatency, type DetectResult } from './embedded.js';
 import { withTempDir } from './util.js';
 

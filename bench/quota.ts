@@ -1,13 +1,13 @@
 /** Quota units per poll, measured at the YouTube fake, beside the seeds' pattern and the limit. */
 import { join } from 'node:path';
-import { names } from '../src/core/topics.js';
-import { FakeYouTube } from '../src/fakes/youtube.js';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
-import { topicSpecs } from '../src/runtime/open-log.js';
-import { autoInterval, FetchStage } from '../src/stages/fetch.js';
-import { YouTubeClient } from '../src/youtube/client.js';
-import { FetchStore } from '../src/youtube/fetch-store.js';
-import type { Target } from '../src/youtube/targets.js';
+import { names } from '../src/app/core/topics.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
+import { topicSpecs } from '../src/app/runtime/open-log.js';
+import { autoInterval, FetchStage } from '../src/app/stages/fetch.js';
+import { YouTubeClient } from '../src/app/youtube/client.js';
+import { FetchStore } from '../src/app/youtube/fetch-store.js';
+import type { Target } from '../src/app/youtube/targets.js';
 import { withTempDir } from './util.js';
 
 export interface QuotaRow {

@@ -2,12 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteLog } from '../dist/log/sqlite/sqlite-log.js';
-import { names } from '../dist/core/topics.js';
-import { topicSpecs } from '../dist/runtime/open-log.js';
-import { createDetect } from '../dist/stages/detect.js';
-import { drain } from '../dist/stream/processor.js';
-import { DEFAULT_RULES } from '../dist/config/schema.js';
+import { SqliteLog } from '../dist/engine/log/sqlite/sqlite-log.js';
+import { names } from '../dist/app/core/topics.js';
+import { topicSpecs } from '../dist/app/runtime/open-log.js';
+import { createDetect } from '../dist/app/stages/detect.js';
+import { drain } from '../dist/engine/stream/processor.js';
+import { DEFAULT_RULES } from '../dist/app/config/schema.js';
 
 const n = Number(process.argv[2] ?? 100000);
 const dir = mkdtempSync(join(tmpdir(), 'ytwatch-rss-'));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import('../dist/cli/main.js').then(
+import('../dist/app/cli/main.js').then(
   (m) => m.main(process.argv.slice(2)),
   (err) => {
     const missing = err && err.code === 'ERR_MODULE_NOT_FOUND';

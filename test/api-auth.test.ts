@@ -1,10 +1,10 @@
 /** The API's bearer token, and the refusal to listen beyond loopback without one. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { HistoryApi } from '../src/api/service.js';
-import { names } from '../src/core/topics.js';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
-import { createLogger } from '../src/runtime/logger.js';
+import { HistoryApi } from '../src/app/cli/history-api.js';
+import { names } from '../src/app/core/topics.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
+import { createLogger } from '../src/app/runtime/logger.js';
 import { startFixture } from './api.fixture.js';
 import { scratch } from './helpers/cli.js';
 

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 import { runCli, scratch, startCli, waitForOutput } from './helpers/cli.js';
 import { freePort } from './helpers/postgres.js';
+import { eventually } from './helpers/eventually.js';
+import { sseText } from './helpers/sse.js';
 
 async function stopped(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
@@ -61,7 +63,7 @@ describe('ytwatch serve and run --port as real processes', () => {
     assert.equal(base, `http://127.0.0.1:${port}`);
 
     assert.equal((await getJson(`${base}/health`)).status, 'ok');
-    await waitUntil(async () => (await getJson(`${base}/videos`)).total === 4);
+    await eventually(async () => (await getJson(`${base}/videos`)).total === 4);
     const hist = await getJson(`${base}/videos/vid00000002/history`);
     assert.ok(hist.points.length >= 2, JSON.stringify(hist));
     assert.equal((await fetch(`${base}/videos/zzzzzzzzzzz`)).status, 404);
@@ -69,23 +71,14 @@ describe('ytwatch serve and run --port as real processes', () => {
 
     const ac = new AbortController();
     const stream = await fetch(`${base}/events`, { signal: ac.signal });
-    const reader = stream.body!.getReader();
-    let text = '';
-    const decoder = new TextDecoder();
-    const read = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended: ${text}`);
-        text += decoder.decode(value, { stream: true });
-      }
-    };
-    await read(/: connected/);
+    const sse = sseText(stream.body!);
+    await sse.until(/: connected/);
     yt.videos.get('vid00000003')!.comments! += 2;
     const res = await runCli(['run', '--playlist', 'PLserve', '--once'], env, s.dir);
     assert.equal(res.code, 0, res.stderr);
-    await read(/event: change\ndata: .*vid00000003.*\n\n/);
+    await sse.until(/event: change\ndata: .*vid00000003.*\n\n/);
     ac.abort();
-    await reader.cancel().catch(() => {});
+    await sse.cancel();
 
     assert.equal(await stopped(child), 0, stderr);
   });
@@ -101,7 +94,7 @@ describe('ytwatch serve and run --port as real processes', () => {
     });
     const base = `http://127.0.0.1:${port}`;
     const before = (await getJson(`${base}/videos/vid00000004/history`)).points.length;
-    await waitUntil(async () => (await getJson(`${base}/videos/vid00000004/history`)).points.length >= before + 2);
+    await eventually(async () => (await getJson(`${base}/videos/vid00000004/history`)).points.length >= before + 2);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /^ytwatch_history_snapshots_stored_total [1-9]\d*$/m);
     assert.match(metrics, /^ytwatch_youtube_quota_units_today [1-9]\d*$/m);
@@ -110,11 +103,3 @@ describe('ytwatch serve and run --port as real processes', () => {
     assert.equal(await stopped(child), 0, stderr);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFixture, type Fixture } from './api.fixture.js';
+import { sseText } from './helpers/sse.js';
 
 describe('REST API after two polls with a change', () => {
   let f: Fixture;
@@ -140,25 +141,16 @@ describe('REST API after two polls with a change', () => {
     const res = await fetch(`${url}/events`, { signal: ac.signal });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^text\/event-stream/);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended; got ${text}`);
-        text += decoder.decode(value, { stream: true });
-      }
-    };
-    await until(/: connected/);
+    const sse = sseText(res.body!);
+    await sse.until(/: connected/);
     f.yt.videos.get('vid00000002')!.comments! += 3;
     await f.poll();
-    await until(/event: change\ndata: .*\n\n/);
-    const line = /event: change\ndata: (.*)\n/.exec(text)![1]!;
+    await sse.until(/event: change\ndata: .*\n\n/);
+    const line = /event: change\ndata: (.*)\n/.exec(sse.text())![1]!;
     const entry = JSON.parse(line);
     assert.equal(entry.videoId, 'vid00000002');
     assert.equal(entry.change.comments_current, 5);
     ac.abort();
-    await reader.cancel().catch(() => {});
+    await sse.cancel();
   });
 });

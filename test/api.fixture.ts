@@ -6,17 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { EnvSchema, FileConfigSchema } from '../src/config/schema.js';
-import { FakeYouTube, type FakeVideo } from '../src/fakes/youtube.js';
-import { openHistoryDb } from '../src/history/db.js';
-import { HistoryService } from '../src/history/service.js';
-import { HistoryStore } from '../src/history/store.js';
-import { FeedHub } from '../src/api/live.js';
-import { buildApi } from '../src/api/server.js';
-import { createLogger } from '../src/runtime/logger.js';
-import { Pipeline } from '../src/runtime/pipeline.js';
-import { parsePlaylist } from '../src/youtube/targets.js';
-import type { Sink } from '../src/sinks/sink.js';
+import { EnvSchema, FileConfigSchema } from '../src/app/config/schema.js';
+import { FakeYouTube, type FakeVideo } from '../src/app/fakes/youtube.js';
+import { openHistoryDb } from '../src/app/history/db.js';
+import { HistoryService } from '../src/app/stages/history.js';
+import { HistoryStore } from '../src/app/history/store.js';
+import { FeedHub } from '../src/app/api/live.js';
+import { buildApi } from '../src/app/api/server.js';
+import { createLogger } from '../src/app/runtime/logger.js';
+import { Pipeline } from '../src/app/runtime/pipeline.js';
+import { parsePlaylist } from '../src/app/youtube/targets.js';
+import type { Sink } from '../src/app/sinks/sink.js';
 
 export interface Fixture {
   yt: FakeYouTube;

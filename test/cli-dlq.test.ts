@@ -8,8 +8,8 @@ import { once } from 'node:events';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 import { fakesEnv, runCli, scratch, startCli, waitUntil } from './helpers/cli.js';
 
 interface Listed {

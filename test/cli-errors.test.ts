@@ -3,10 +3,12 @@
  * no secret — and nothing already accepted is lost.
  */
 import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 import { runCli, scratch, type CliResult } from './helpers/cli.js';
 
 /** The one-line error contract. */
@@ -19,6 +21,26 @@ function assertOneLineError(res: CliResult, pattern: RegExp, secrets: string[] =
   assert.match(lines[0]!, / — /, 'the line names a fix');
   assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
   for (const secret of secrets) assert.ok(!res.stderr.includes(secret) && !res.stdout.includes(secret), 'no secret in the output');
+}
+
+/**
+ * A copy of this install (bin, dist, package.json) whose node_modules links every package but
+ * `without`: what a user has after npm dropped an optional dependency it could not build.
+ */
+function installWithout(without: string, dir: string): string {
+  const root = resolve(import.meta.dirname, '..');
+  for (const part of ['bin', 'dist', 'package.json']) cpSync(join(root, part), join(dir, part), { recursive: true });
+  const link = (rel: string) => symlinkSync(join(root, 'node_modules', rel), join(dir, 'node_modules', rel));
+  mkdirSync(join(dir, 'node_modules'));
+  for (const entry of readdirSync(join(root, 'node_modules'))) {
+    if (!entry.startsWith('@')) {
+      if (entry !== without) link(entry);
+      continue;
+    }
+    mkdirSync(join(dir, 'node_modules', entry));
+    for (const pkg of readdirSync(join(root, 'node_modules', entry))) if (`${entry}/${pkg}` !== without) link(`${entry}/${pkg}`);
+  }
+  return join(dir, 'bin', 'ytwatch.js');
 }
 
 /** A port on which nothing listens. */
@@ -65,6 +87,14 @@ describe('CLI errors', () => {
     const s = fresh();
     const res = await runCli(['run', '--playlist', 'PLerrors', '--once'], { YTWATCH_DATA_DIR: s.dataDir }, s.dir);
     assertOneLineError(res, /YOUTUBE_API_KEY is not set/);
+  });
+
+  it('KAFKA_BROKERS set without the Kafka client names the command that builds it', async () => {
+    const s = fresh();
+    const bin = installWithout('@confluentinc/kafka-javascript', join(s.dir, 'install'));
+    const res = await runCli(['run', '--playlist', 'PLerrors', '--once'], ytEnv(s, { KAFKA_BROKERS: `127.0.0.1:${await closedPort()}` }), s.dir, 60_000, bin);
+    assertOneLineError(res, /KAFKA_BROKERS is set but the Kafka client could not be loaded/);
+    assert.ok(res.stderr.includes(`run \`cd ${join(s.dir, 'install')} && npm run kafka:client\``), res.stderr);
   });
 
   it('invalid API key, and the key never shows', async () => {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { FakeYouTube } from '../src/fakes/youtube.js';
-import { COMMANDS, OPTIONS } from '../src/cli/commands-spec.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
+import { COMMANDS, OPTIONS } from '../src/app/cli/commands-spec.js';
 import { runCli, scratch, startCli, waitForOutput } from './helpers/cli.js';
 
 describe('CLI help and validation', () => {

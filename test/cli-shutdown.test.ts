@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 import { runCli, scratch, startCli } from './helpers/cli.js';
 
 /** Collects a child's stderr and resolves when `pattern` shows up in it. */

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { Alert } from '../src/core/events.js';
-import type { Failure, Sink } from '../src/sinks/sink.js';
+import type { Alert } from '../src/app/core/events.js';
+import type { Failure, Sink } from '../src/app/sinks/sink.js';
 import { openDashboard, type DashboardSession } from './helpers/dashboard.js';
 import { startFixture, type Fixture } from './api.fixture.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { Api, GrammyError } from 'grammy';
-import { FakeTelegram, type FakeTelegramOptions } from '../src/fakes/telegram.js';
+import { FakeTelegram, type FakeTelegramOptions } from '../src/app/fakes/telegram.js';
 
 interface Reply {
   status: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { youtube } from '@googleapis/youtube';
-import { FakeYouTube, type FakeYouTubeOptions } from '../src/fakes/youtube.js';
+import { FakeYouTube, type FakeYouTubeOptions } from '../src/app/fakes/youtube.js';
 
 interface Reply {
   status: number;

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Alert, VideoChange, VideoEvent, VideoSnapshot } from '../src/core/events.js';
-import { openHistoryDb } from '../src/history/db.js';
-import { HistoryStore, type FeedEntry } from '../src/history/store.js';
+import type { Alert, VideoChange, VideoEvent, VideoSnapshot } from '../src/app/core/events.js';
+import { openHistoryDb } from '../src/app/history/db.js';
+import { HistoryStore, type FeedEntry } from '../src/app/history/store.js';
 
 /** Opens a fresh, empty store location: `{ dataDir }` for SQLite, `{ databaseUrl }` for PostgreSQL. */
 export type FreshLocation = () => Promise<{ dataDir: string; databaseUrl?: string }>;

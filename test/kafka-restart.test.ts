@@ -10,10 +10,11 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { after, before, it } from 'node:test';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 import { fakesEnv, scratch, startCli } from './helpers/cli.js';
 import { ensureKafka, uniquePrefix } from './helpers/kafka.js';
+import { eventually } from './helpers/eventually.js';
 
 const SCRIPTS = resolve(import.meta.dirname, '../scripts');
 const VIDEOS = 20;
@@ -44,13 +45,7 @@ after(async () => {
   s.cleanup();
 });
 
-async function until(test: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (test: () => boolean, timeoutMs: number) => eventually(test, { timeoutMs, intervalMs: 50 });
 
 const video = (i: number) => yt.videos.get(`vid${String(i).padStart(8, '0')}`)!;
 

@@ -9,14 +9,14 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, it } from 'node:test';
-import { Alert, METRICS, VideoChange, type VideoSnapshot } from '../src/core/events.js';
-import type { EventLog } from '../src/core/log.js';
-import { names as makeNames } from '../src/core/topics.js';
-import { partitionFor } from '../src/core/partition.js';
-import { DEFAULT_RULES } from '../src/config/schema.js';
-import { createKafkaLog } from '../src/log/kafka/index.js';
-import { topicSpecs } from '../src/runtime/open-log.js';
-import { firedRules } from '../src/stages/rules.js';
+import { Alert, METRICS, VideoChange, type VideoSnapshot } from '../src/app/core/events.js';
+import type { EventLog } from '../src/engine/core/log.js';
+import { names as makeNames } from '../src/app/core/topics.js';
+import { partitionFor } from '../src/engine/core/partition.js';
+import { DEFAULT_RULES } from '../src/app/config/schema.js';
+import { createKafkaLog } from '../src/engine/log/kafka/index.js';
+import { topicSpecs } from '../src/app/runtime/open-log.js';
+import { firedRules } from '../src/app/stages/rules.js';
 import { caughtUp, GroupView, readAll } from './cases/kafka-tools.js';
 import { scratch, startCli } from './helpers/cli.js';
 import { ensureKafka, uniquePrefix } from './helpers/kafka.js';
@@ -116,8 +116,8 @@ it('kill -9 of one of two detect workers: every change and alert exactly once', 
   await caughtUp(log, group, videos, 90_000);
   const caughtUpMs = Date.now() - killedAt;
 
-  const changes = (await readAll(log, names.topic('changes'))).map((r) => VideoChange.parse(JSON.parse(r.value!)));
-  const alerts = (await readAll(log, names.topic('outbox'))).map((r) => Alert.parse(JSON.parse(r.value!)));
+  const changes = (await readAll(log, names.topic('changes'))).map((r) => VideoChange.parse(JSON.parse(r.value!.toString('utf8'))));
+  const alerts = (await readAll(log, names.topic('outbox'))).map((r) => Alert.parse(JSON.parse(r.value!.toString('utf8'))));
 
   const expectedChanges: string[] = [];
   const expectedAlerts: string[] = [];

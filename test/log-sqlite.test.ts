@@ -1,11 +1,37 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
 import { logContract } from './contract/log.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ytwatch-log-'));
 logContract('sqlite', {
   open: async () => new SqliteLog({ path: join(dir, 'log.db') }),
   teardown: async () => rmSync(dir, { recursive: true, force: true }),
+});
+
+describe('sqlite log: data folders written before values were bytes', () => {
+  it('reads TEXT values back as their UTF-8 bytes, next to new BLOB values', async () => {
+    const oldDir = mkdtempSync(join(tmpdir(), 'ytwatch-old-log-'));
+    after(() => rmSync(oldDir, { recursive: true, force: true }));
+    const path = join(oldDir, 'log.db');
+    const log = new SqliteLog({ path });
+    await log.ensureTopics([{ name: 'old', partitions: 1 }, { name: 'old_state', partitions: 1, compacted: true }]);
+    await log.close();
+    // As the previous version stored them: TEXT in the value column.
+    const db = new Database(path);
+    db.prepare("INSERT INTO records (topic, partition, offset, key, value, headers, ts) VALUES ('old', 0, 0, 'k', ?, NULL, 1)").run('{"v":1,"é":"✓"}');
+    db.prepare("INSERT INTO compacted (topic, partition, key, offset, value, headers, ts) VALUES ('old_state', 0, 'k', 0, ?, NULL, 1)").run('{"n":1}');
+    db.prepare("UPDATE partitions SET next_offset = 1 WHERE topic IN ('old', 'old_state')").run();
+    db.close();
+    const reopened = new SqliteLog({ path });
+    await reopened.produce([{ topic: 'old', key: 'k', value: Buffer.from('{"v":2}') }]);
+    const got = await reopened.read('old', 0, 0, 10);
+    assert.deepEqual(got.map((r) => r.value), [Buffer.from('{"v":1,"é":"✓"}', 'utf8'), Buffer.from('{"v":2}')]);
+    assert.deepEqual((await reopened.read('old_state', 0, 0, 10)).map((r) => r.value), [Buffer.from('{"n":1}')]);
+    await reopened.close();
+  });
 });

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { FakeYouTube } from '../src/fakes/youtube.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { FakeYouTube } from '../src/app/fakes/youtube.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -65,7 +65,7 @@ describe('packaging', () => {
     const [info] = JSON.parse(res.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = join(tmp, info!.filename);
     const files = info!.files.map((f) => f.path);
-    for (const f of ['bin/ytwatch.js', 'dist/cli/main.js', 'dist/api/server.js', 'src/dashboard/index.html', 'src/dashboard/app.js', 'README.md', 'package.json']) assert.ok(files.includes(f), `${f} in the package`);
+    for (const f of ['bin/ytwatch.js', 'dist/app/cli/main.js', 'dist/app/api/server.js', 'src/app/dashboard/index.html', 'src/app/dashboard/app.js', 'README.md', 'package.json']) assert.ok(files.includes(f), `${f} in the package`);
     assert.ok(!files.some((f) => f.startsWith('test/') || (f.startsWith('src/') && f.endsWith('.ts'))), 'no tests or TypeScript sources');
   });
 

@@ -4,18 +4,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Alert, VideoChange, VideoSnapshot } from '../src/core/events.js';
-import { names as makeNames } from '../src/core/topics.js';
-import { SqliteLog } from '../src/log/sqlite/sqlite-log.js';
-import { topicSpecs } from '../src/runtime/open-log.js';
-import { drain } from '../src/stream/processor.js';
-import { readTopic } from '../src/stream/read.js';
-import { createDetect } from '../src/stages/detect.js';
-import { createNotify } from '../src/stages/notify.js';
-import { DEFAULT_RULES } from '../src/config/schema.js';
-import { FakeTelegram } from '../src/fakes/telegram.js';
-import { TelegramSink } from '../src/sinks/telegram.js';
-import type { Processor } from '../src/stream/processor.js';
+import type { Alert, VideoChange, VideoSnapshot } from '../src/app/core/events.js';
+import { names as makeNames } from '../src/app/core/topics.js';
+import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
+import { topicSpecs } from '../src/app/runtime/open-log.js';
+import { drain } from '../src/engine/stream/processor.js';
+import { readTopic } from '../src/engine/stream/read.js';
+import { createDetect } from '../src/app/stages/detect.js';
+import { createNotify } from '../src/app/stages/notify.js';
+import { DEFAULT_RULES } from '../src/app/config/schema.js';
+import { FakeTelegram } from '../src/app/fakes/telegram.js';
+import { TelegramSink } from '../src/app/sinks/telegram.js';
+import type { Processor } from '../src/engine/stream/processor.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -35,7 +35,7 @@ const snap = (videoId: string, views: number, likes: number | null, comments: nu
 });
 
 async function readAll<T>(log: SqliteLog, topic: string): Promise<T[]> {
-  return (await readTopic(log, topic)).map((r) => JSON.parse(r.value!) as T);
+  return (await readTopic(log, topic)).map((r) => JSON.parse(r.value!.toString('utf8')) as T);
 }
 
 const signal = new AbortController().signal;

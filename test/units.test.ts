@@ -1,14 +1,14 @@
 /** Pure pieces: target parsing, rules, formatting, partitioning, config intervals. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseChannel, parsePlaylist, parseVideo } from '../src/youtube/targets.js';
-import { firedRules } from '../src/stages/rules.js';
-import { alertHtml, escapeHtml, pack } from '../src/sinks/format.js';
-import { murmur2, partitionFor } from '../src/core/partition.js';
-import { parseInterval } from '../src/config/load.js';
-import { autoInterval, unitsPerPoll } from '../src/stages/fetch.js';
-import { nextPacificMidnight, pacificDay } from '../src/core/time.js';
-import type { Alert } from '../src/core/events.js';
+import { parseChannel, parsePlaylist, parseVideo } from '../src/app/youtube/targets.js';
+import { firedRules } from '../src/app/stages/rules.js';
+import { alertHtml, escapeHtml, pack } from '../src/app/sinks/format.js';
+import { murmur2, partitionFor } from '../src/engine/core/partition.js';
+import { parseInterval } from '../src/app/config/load.js';
+import { autoInterval, unitsPerPoll } from '../src/app/stages/fetch.js';
+import { nextPacificMidnight, pacificDay } from '../src/engine/core/time.js';
+import type { Alert } from '../src/app/core/events.js';
 
 describe('targets', () => {
   it('parses video ids and URLs', () => {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { after, before, it } from 'node:test';
-import type { Alert } from '../src/core/events.js';
-import { WebhookSink } from '../src/sinks/webhook.js';
+import type { Alert } from '../src/app/core/events.js';
+import { WebhookSink } from '../src/app/sinks/webhook.js';
 
 let server: Server;
 let url = '';

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FakeTelegram } from '../../src/fakes/telegram.js';
-import { FakeYouTube } from '../../src/fakes/youtube.js';
+import { FakeTelegram } from '../../src/app/fakes/telegram.js';
+import { FakeYouTube } from '../../src/app/fakes/youtube.js';
 import { fakesEnv, runCli, scratch } from '../helpers/cli.js';
 
 const PLAYLIST = 'PLacceptance120videos';

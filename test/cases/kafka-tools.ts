@@ -2,7 +2,8 @@
  * Test-side views of a Kafka deployment: group membership as the broker sees it (through the native
  * admin client), whole-topic reads, and a wait for a group to catch up.
  */
-import type { EventLog, LogRecord } from '../../src/core/log.js';
+import type { EventLog, LogRecord } from '../../src/engine/core/log.js';
+import { eventually } from '../helpers/eventually.js';
 
 interface Described {
   groups: Array<{ members: Array<{ memberId: string; assignment: { topicPartitions: Array<{ topic: string; partition: number }> } }> }>;
@@ -32,14 +33,12 @@ export class GroupView {
 
   /** Resolves once `test(members)` holds; rejects after `timeoutMs` with the last view. */
   async waitFor(group: string, test: (members: number[][]) => boolean, timeoutMs: number): Promise<number[][]> {
-    const deadline = Date.now() + timeoutMs;
     let last: number[][] = [];
-    for (;;) {
-      last = await this.members(group).catch(() => last);
-      if (test(last)) return last;
-      if (Date.now() > deadline) throw new Error(`group ${group}: condition not met within ${timeoutMs} ms; members ${JSON.stringify(last)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually(async () => test((last = await this.members(group).catch(() => last))), {
+      timeoutMs,
+      what: () => `group ${group}: condition not met within ${timeoutMs} ms; members ${JSON.stringify(last)}`,
+    });
+    return last;
   }
 
   close(): void {
@@ -64,18 +63,19 @@ export async function readAll(log: EventLog, topic: string): Promise<LogRecord[]
 
 /** Resolves once `group` has committed every readable record of `topic` that exists when it checks. */
 export async function caughtUp(log: EventLog, group: string, topic: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ends = await log.endOffsets(topic);
-    const committed = await log.committedOffsets(group, topic);
-    let behind = false;
-    for (const [p, end] of ends) {
-      const from = committed.get(p) ?? 0;
-      // Only transaction markers may lie between the committed offset and the end.
-      if (from < end && (await log.read(topic, p, from, 1)).some((r) => r.offset < end)) behind = true;
-    }
-    if (!behind) return;
-    if (Date.now() > deadline) throw new Error(`group ${group} did not catch up on ${topic} within ${timeoutMs} ms: ends ${JSON.stringify([...ends])}, committed ${JSON.stringify([...committed])}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let ends = new Map<number, number>();
+  let committed = new Map<number, number>();
+  await eventually(
+    async () => {
+      ends = await log.endOffsets(topic);
+      committed = await log.committedOffsets(group, topic);
+      for (const [p, end] of ends) {
+        const from = committed.get(p) ?? 0;
+        // Only transaction markers may lie between the committed offset and the end.
+        if (from < end && (await log.read(topic, p, from, 1)).some((r) => r.offset < end)) return false;
+      }
+      return true;
+    },
+    { timeoutMs, intervalMs: 200, what: () => `group ${group} did not catch up on ${topic} within ${timeoutMs} ms: ends ${JSON.stringify([...ends])}, committed ${JSON.stringify([...committed])}` },
+  );
 }

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import type { Consumer, EventLog, LogRecord } from '../../src/core/log.js';
-import { partitionFor } from '../../src/core/partition.js';
+import type { Consumer, EventLog, LogRecord } from '../../src/engine/core/log.js';
+import { partitionFor } from '../../src/engine/core/partition.js';
 
 export interface LogFactory {
   /** A log ready for use; the suite closes it. */
@@ -26,6 +26,9 @@ export async function pollUntil(consumer: Consumer, count: number, timeoutMs = 2
   }
   return out;
 }
+
+/** A record's value as UTF-8 text (values are bytes; these tests write text). */
+const text = (r: LogRecord) => (r.value === null ? null : r.value.toString('utf8'));
 
 const byOffset = (a: LogRecord, b: LogRecord) => a.partition - b.partition || a.offset - b.offset;
 
@@ -56,7 +59,7 @@ export function logContract(name: string, factory: LogFactory): void {
       assert.equal(got.length, sent.length);
       for (const k of keys) {
         const mine = got.filter((r) => r.key === k);
-        assert.deepEqual(mine.map((r) => r.value), [`${k}1`, `${k}2`, `${k}3`]);
+        assert.deepEqual(mine.map(text), [`${k}1`, `${k}2`, `${k}3`]);
         assert.ok(mine.every((r) => r.partition === partitionFor(k, 3)), `key ${k} in partition ${partitionFor(k, 3)}`);
         assert.ok(mine[0]!.offset < mine[1]!.offset && mine[1]!.offset < mine[2]!.offset);
       }
@@ -76,7 +79,7 @@ export function logContract(name: string, factory: LogFactory): void {
       await first.close();
       const second = await log.consumer({ group, topics: [topic] });
       const rest = await pollUntil(second, 2);
-      assert.deepEqual(rest.map((r) => r.value), ['4', '5']);
+      assert.deepEqual(rest.map(text), ['4', '5']);
       const committed = await log.committedOffsets(group, topic);
       assert.equal(committed.get(0), got[2]!.offset + 1);
       await second.close();
@@ -102,7 +105,7 @@ export function logContract(name: string, factory: LogFactory): void {
       const out = await pollUntil(reader, 1);
       await reader.close();
       assert.equal(out.length, 1);
-      assert.equal(out[0]!.value, 'HELLO');
+      assert.equal(text(out[0]!), 'HELLO');
       assert.deepEqual(out[0]!.headers, { source: 'contract' });
       assert.equal((await log.committedOffsets(group, input)).get(0), rec.offset + 1);
     });
@@ -128,7 +131,7 @@ export function logContract(name: string, factory: LogFactory): void {
       );
       assert.equal((await log.committedOffsets(group, input)).get(0), undefined);
       const again = await pollUntil(consumer, 1);
-      assert.deepEqual(again.map((r) => r.value), ['v1'], 'the member re-reads the uncommitted record');
+      assert.deepEqual(again.map(text), ['v1'], 'the member re-reads the uncommitted record');
       await consumer.close();
       const reader = await log.consumer({ group: uniq('g'), topics: [output] });
       const leaked = await reader.poll({ timeoutMs: 1500 });
@@ -153,7 +156,7 @@ export function logContract(name: string, factory: LogFactory): void {
         for (const r of await log.read(topic, p, 0, 1000)) {
           if (r.offset >= (ends.get(p) ?? 0)) break;
           if (r.value === null) state.delete(r.key!);
-          else state.set(r.key!, r.value);
+          else state.set(r.key!, text(r)!);
         }
       }
       assert.deepEqual(Object.fromEntries(state), { a: '2', c: '7' });
@@ -189,7 +192,7 @@ export function logContract(name: string, factory: LogFactory): void {
       assert.equal(got.length, 5);
       for (const part of [got.slice(0, 2), got.slice(2)]) {
         await writer.commit({
-          produce: part.map((r) => ({ topic: middle, key: r.key, value: r.value!.toUpperCase() })),
+          produce: part.map((r) => ({ topic: middle, key: r.key, value: text(r)!.toUpperCase() })),
           offsets: [{ topic: input, partition: 0, offset: part[part.length - 1]!.offset + 1 }],
         });
       }
@@ -204,7 +207,7 @@ export function logContract(name: string, factory: LogFactory): void {
       while (Date.now() < deadline) {
         const batch = await reader.poll({ timeoutMs: 200 });
         if (batch.length > 0) {
-          seen.push(...batch.map((r) => r.value!));
+          seen.push(...batch.map((r) => text(r)!));
           const last = new Map<number, number>();
           for (const r of batch) last.set(r.partition, Math.max(last.get(r.partition) ?? -1, r.offset));
           await reader.commit({ offsets: [...last].map(([partition, o]) => ({ topic: middle, partition, offset: o + 1 })) });
@@ -226,7 +229,7 @@ export function logContract(name: string, factory: LogFactory): void {
       await log.produce([{ topic, key: null, value: 'one' }, { topic, key: null, value: 'two' }]);
       for (const g of [uniq('g1'), uniq('g2')]) {
         const c = await log.consumer({ group: g, topics: [topic] });
-        assert.deepEqual((await pollUntil(c, 2)).sort(byOffset).map((r) => r.value), ['one', 'two']);
+        assert.deepEqual((await pollUntil(c, 2)).sort(byOffset).map(text), ['one', 'two']);
         await c.close();
       }
     });
@@ -250,7 +253,7 @@ export function logContract(name: string, factory: LogFactory): void {
       });
       await log.produce([{ topic, key: 'late', value: 'arrived' }]);
       const got = await waiting;
-      assert.deepEqual(got.map((r) => r.value), ['arrived']);
+      assert.deepEqual(got.map(text), ['arrived']);
       assert.ok(assignedBeforeRecords);
       assert.deepEqual([...new Set(seen)].sort(), [0, 1]);
       assert.deepEqual(consumer.assignment().map((p) => p.partition).sort(), [0, 1]);
@@ -264,9 +267,26 @@ export function logContract(name: string, factory: LogFactory): void {
       await log.ensureTopics([{ name: topic, partitions: 1 }]);
       await log.produce(['a', 'b', 'c'].map((v) => ({ topic, key: 'k', value: v })));
       const all = await log.read(topic, 0, 0, 10);
-      assert.deepEqual(all.map((r) => r.value), ['a', 'b', 'c']);
+      assert.deepEqual(all.map(text), ['a', 'b', 'c']);
       const tail = await log.read(topic, 0, all[1]!.offset, 10);
-      assert.deepEqual(tail.map((r) => r.value), ['b', 'c']);
+      assert.deepEqual(tail.map(text), ['b', 'c']);
+    });
+
+    it('stores values as bytes: any byte sequence comes back unchanged, text as its UTF-8 bytes', async () => {
+      const log = await open();
+      const topic = uniq('bytes');
+      await log.ensureTopics([{ name: topic, partitions: 1 }]);
+      const binary = Uint8Array.from([0, 0xff, 0xfe, 0x80, 10, 0xc3]);
+      await log.produce([
+        { topic, key: 'b', value: binary },
+        { topic, key: 't', value: 'héllo ✓' },
+        { topic, key: 'n', value: null },
+      ]);
+      const got = await log.read(topic, 0, 0, 10);
+      assert.ok(Buffer.isBuffer(got[0]!.value));
+      assert.deepEqual([...got[0]!.value!], [...binary]);
+      assert.deepEqual(got[1]!.value, Buffer.from('héllo ✓', 'utf8'));
+      assert.equal(got[2]!.value, null);
     });
 
     it('refuses to produce to a topic that was never created', async () => {

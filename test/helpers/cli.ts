@@ -44,14 +44,14 @@ export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessE
   return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, YTWATCH_LOG_LEVEL: 'warn', ...env };
 }
 
-export function startCli(args: string[], env: Record<string, string | undefined>, cwd: string): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { env: cliEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: Record<string, string | undefined>, cwd: string, bin = BIN): ChildProcess {
+  return spawn(process.execPath, [bin, ...args], { env: cliEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Runs the real CLI to completion (killing it after `timeoutMs`). */
-export function runCli(args: string[], env: Record<string, string | undefined>, cwd: string, timeoutMs = 60_000): Promise<CliResult> {
+/** Runs the real CLI (`bin`: another install's) to completion, killing it after `timeoutMs`. */
+export function runCli(args: string[], env: Record<string, string | undefined>, cwd: string, timeoutMs = 60_000, bin = BIN): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = startCli(args, env, cwd);
+    const child = startCli(args, env, cwd, bin);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

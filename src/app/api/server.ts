@@ -1,0 +1,163 @@
+import { version } from '../core/version.js';
+import { STATUS_CODES } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import type { EventLog } from '../../engine/core/log.js';
+import { describeError, YtwatchError } from '../../engine/core/errors.js';
+import type { Names } from '../core/topics.js';
+import type { HistoryCounters } from '../history/models.js';
+import type { HistoryStore } from '../history/store.js';
+import { dashboardRoutes } from './dashboard.js';
+import type { FeedHub } from './live.js';
+import { createMetrics, type ProcessMetrics } from './metrics.js';
+import { feedRoutes } from './routes-feed.js';
+import { videoRoutes } from './routes-videos.js';
+import { healthReply, statusReply } from './schemas.js';
+import { historyGroups } from '../core/topics.js';
+import { readHealth, readStatus, type Health } from '../core/status.js';
+
+export interface ApiOptions extends ProcessMetrics {
+  store: HistoryStore;
+  log: EventLog;
+  names: Names;
+  hub: FeedHub;
+  logger: Logger;
+  /** Counters of the history stage running in this process, for `/metrics`. */
+  counters?: HistoryCounters;
+  clock?: () => number;
+  /** Interval of the keep-alive comment on `/events`. Default 15 s. */
+  heartbeatMs?: number;
+  /** Timeout of each `/health` check. Default 2 s. */
+  healthTimeoutMs?: number;
+  /** When set, every request needs `Authorization: Bearer <token>` or `?access_token=<token>`. */
+  token?: string;
+}
+
+
+/**
+ * The HTTP API, its OpenAPI document (`/docs/json`, browsable at `/docs`), Prometheus metrics and
+ * the dashboard (`/`). Ready to `listen` or `inject`. Client errors are JSON
+ * `{statusCode, error, message}`; server errors are logged and answered without details.
+ */
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const { store, log, names, hub, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle', ajv: { customOptions: { removeAdditional: false } } });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      logger.error({ method: req.method, url: req.url.split('?')[0], err: describeError(err) }, 'api: request failed');
+      return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the server log' });
+    }
+    return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message });
+  });
+  if (options.token) app.addHook('onRequest', bearerAuth(options.token));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'ytwatch API', version: version(), description: 'Watched YouTube videos, their history, changes and alerts.' },
+      tags: [
+        { name: 'videos', description: 'Videos and their history' },
+        { name: 'feed', description: 'Changes and alerts' },
+        { name: 'ops', description: 'Health and metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const timeout = options.healthTimeoutMs ?? 2000;
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Liveness: 200 while the history store and the event log answer (status ok, or degraded with the reasons when polling or delivery is failing), else 503',
+        tags: ['ops'],
+        response: { 200: healthReply, 503: healthReply },
+      },
+    },
+    async (_req, reply) => {
+      let health: Health = { status: 'ok', reasons: [] };
+      const [s, l] = await Promise.all([
+        check(() => store.ping(), timeout),
+        check(async () => (health = await readHealth(log, names, clock())), timeout),
+      ]);
+      const ok = s.ok && l.ok;
+      return reply.code(ok ? 200 : 503).send({ status: ok ? health.status : 'unavailable', ...(health.reasons.length > 0 ? { reasons: health.reasons } : {}), store: { ...s, kind: store.dialect }, log: { ...l, kind: log.kind } });
+    },
+  );
+  app.get(
+    '/status',
+    { schema: { summary: 'Last and next poll, quota today, each sink\'s last success and failure, dead letters waiting, consumer lag per stage (what `ytwatch status` prints)', tags: ['ops'], response: { 200: statusReply } } },
+    async () => readStatus(log, names, historyGroups(names), clock()),
+  );
+
+  const registry = createMetrics(options);
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['ops'], produces: ['text/plain'] } }, async (_req, reply) => {
+    const body = await registry.metrics();
+    return reply.header('content-type', registry.contentType).send(body);
+  });
+
+  videoRoutes(app, store, clock);
+  feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000);
+  dashboardRoutes(app);
+  await app.ready();
+  return app;
+}
+
+/** Rejects requests without the token (401, constant-time comparison). */
+function bearerAuth(token: string) {
+  const expected = createHash('sha256').update(token).digest();
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const header = req.headers.authorization;
+    const query = req.query as Record<string, unknown>;
+    const fromQuery = typeof query.access_token === 'string' ? query.access_token : undefined;
+    delete query.access_token; // not part of any route's schema
+    const given = header?.startsWith('Bearer ') ? header.slice(7) : fromQuery;
+    if (given && timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return;
+    return reply.code(401).header('www-authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'this API needs its token: Authorization: Bearer <YTWATCH_API_TOKEN>' });
+  };
+}
+
+/** Loopback addresses need no token; anything else does. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: describeError(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Starts listening; returns the base URL. A busy port becomes a one-line error naming the fix. */
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new YtwatchError(`port ${port} on ${host} is already in use`, { hint: 'pick another with --port', cause: err });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new YtwatchError(`cannot listen on host ${host}`, { hint: 'use --host 127.0.0.1, 0.0.0.0 or an address of this machine', cause: err });
+    throw err;
+  }
+  const addr = app.server.address();
+  const actual = typeof addr === 'object' && addr ? addr.port : port;
+  const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return `http://${shown}:${actual}`;
+}

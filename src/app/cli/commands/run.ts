@@ -1,0 +1,42 @@
+import type { CliArgs } from '../args.js';
+import { loadContext, shutdownSignals } from '../context.js';
+import { apiOptions } from './serve.js';
+import { Pipeline, type StageName } from '../../runtime/pipeline.js';
+import { buildSinks } from '../../runtime/sinks.js';
+import { HistoryApi } from '../history-api.js';
+import { runTogether } from '../../../engine/stream/loops.js';
+
+/**
+ * `ytwatch run` (all stages) and the single-stage workers; `--once` polls once and drains. With
+ * `--port` (and without `--once`) the process also runs the history stage and serves the API.
+ */
+export async function runCommand(args: CliArgs, stages: StageName[]): Promise<number> {
+  const ctx = loadContext(args);
+  const sinks = stages.includes('notify') ? buildSinks(ctx.env, ctx.config, ctx.logger) : [];
+  const pipeline = await Pipeline.open({ ...ctx, sinks, stages, interval: args.interval });
+  const signals = shutdownSignals();
+  let api: HistoryApi | undefined;
+  try {
+    if (args.once) {
+      const res = await pipeline.once(signals.abort);
+      if (res.deadLetters > 0) {
+        process.stderr.write(`ytwatch: ${res.deadLetters} record(s) could not be handled or delivered — see \`ytwatch dlq list\`, fix the cause, then \`ytwatch dlq replay\`\n`);
+        return 1;
+      }
+      return 0;
+    }
+    if (args.port !== undefined) {
+      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts(), quotaUnitsToday: stages.includes('fetch') ? () => pipeline.quotaUnitsToday() ?? 0 : undefined });
+      process.stdout.write(`ytwatch: dashboard ${api.url}/ · API docs ${api.url}/docs\n`);
+    }
+    ctx.logger.info({ stages, log: pipeline.log.kind, targets: ctx.targets.length }, 'ytwatch running; Ctrl-C to stop');
+    const loops = [(stop: AbortSignal, abort: AbortSignal) => pipeline.run(stop, abort)];
+    if (api) loops.push(api.run.bind(api));
+    await runTogether(signals.stop, signals.abort, loops);
+    return 0;
+  } finally {
+    signals.dispose();
+    await api?.close();
+    await pipeline.close();
+  }
+}

@@ -1,0 +1,150 @@
+import { recordId, type EventLog, type LogRecord } from '../../engine/core/log.js';
+import { METRICS, type Alert, type VideoChange, type VideoEvent, type VideoSnapshot, type VideoState } from '../core/events.js';
+import type { Names } from '../core/topics.js';
+import { KeyedStore } from '../../engine/stream/state.js';
+import { Processor, type Item, type ProcessContext } from '../../engine/stream/processor.js';
+import { firedRules, type Rules } from './rules.js';
+
+export type { VideoState };
+
+export interface DetectOptions {
+  log: EventLog;
+  names: Names;
+  rules: Rules;
+  maxBatch?: number;
+  /** Totals of committed batches (for the per-poll line); updated only after each commit. */
+  counters?: DetectCounters;
+}
+
+/** What detect did, counted after each committed batch. */
+export interface DetectCounters {
+  snapshots: number;
+  /** Snapshots of videos seen for the first time (they set the baseline and alert nothing). */
+  firstSeen: number;
+  changes: number;
+  alerts: number;
+}
+
+export function detectCounters(): DetectCounters {
+  return { snapshots: 0, firstSeen: 0, changes: 0, alerts: 0 };
+}
+
+/**
+ * The detect stage: the seeds' ksqlDB queries done right. For every snapshot on `youtube_videos` it
+ * compares with the previous values of that video (kept in a changelog-backed store), writes a
+ * `youtube_changes` record when anything differs and a `telegram_outbox` alert for each metric whose
+ * rules fire. The first snapshot of a video only sets its state. A video that stops being returned
+ * yields one "unavailable" alert, not a drop to zero.
+ *
+ * Delivery: exactly once into `youtube_changes` and `telegram_outbox` — outputs, state and input
+ * offsets are one transaction of the log.
+ */
+export function createDetect(options: DetectOptions): Processor<VideoEvent> {
+  const { log, names, rules } = options;
+  const state = names.of('detectState');
+  const store = new KeyedStore<VideoState>(log, state.name, state.def.serde);
+  let batch = detectCounters();
+  return new Processor<VideoEvent>({
+    log,
+    stage: 'detect',
+    group: names.group('detect'),
+    input: names.of('videos'),
+    deadLetterTopic: names.of('deadLetters'),
+    stores: [store as KeyedStore<unknown>],
+    maxBatch: options.maxBatch ?? 10000,
+    handle: (items, ctx) => {
+      batch = detectCounters();
+      for (const item of items) detectOne(item, store, rules, names, ctx, batch);
+    },
+    afterCommit: () => {
+      const total = options.counters;
+      if (total) for (const k of Object.keys(batch) as Array<keyof DetectCounters>) total[k] += batch[k];
+      batch = detectCounters();
+    },
+  });
+}
+
+function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules: Rules, names: Names, ctx: ProcessContext, count: DetectCounters): void {
+  const { record, value: ev } = item;
+  if (record.key !== null && record.key !== ev.videoId) {
+    ctx.deadLetter(record, `key ${record.key} does not match videoId ${ev.videoId}`);
+    return;
+  }
+  const prev = store.get(ev.videoId);
+  if (ev.type === 'unavailable') {
+    if (!prev || !prev.available) return;
+    store.put(ev.videoId, { ...prev, available: false, at: ev.fetchedAt });
+    const change = changeOf(ev.videoId, prev.title, ev.fetchedAt, prev, prev, true);
+    ctx.emit(names.of('changes').record(change));
+    count.changes++;
+    count.alerts++;
+    const alert: Alert = {
+      v: 1,
+      id: alertId(record, 'unavailable'),
+      videoId: ev.videoId,
+      title: prev.title,
+      kind: 'unavailable',
+      metric: null,
+      previous: null,
+      current: null,
+      rules: ['unavailable'],
+      at: ev.fetchedAt,
+    };
+    ctx.emit(names.of('outbox').record(alert));
+    return;
+  }
+  const next = stateOf(ev);
+  store.put(ev.videoId, next);
+  count.snapshots++;
+  if (!prev) {
+    count.firstSeen++;
+    return;
+  }
+  const differs = METRICS.some((m) => prev[m] !== next[m]);
+  if (!differs) return;
+  count.changes++;
+  ctx.emit(names.of('changes').record(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)));
+  for (const metric of METRICS) {
+    const fired = firedRules(rules[metric], prev[metric], next[metric]);
+    if (fired.length === 0) continue;
+    count.alerts++;
+    const alert: Alert = {
+      v: 1,
+      id: alertId(record, metric),
+      videoId: ev.videoId,
+      title: ev.title,
+      kind: 'change',
+      metric,
+      previous: prev[metric],
+      current: next[metric],
+      rules: fired,
+      at: ev.fetchedAt,
+    };
+    ctx.emit(names.of('outbox').record(alert));
+  }
+}
+
+function stateOf(s: VideoSnapshot): VideoState {
+  return { title: s.title, views: s.views, likes: s.likes, comments: s.comments, available: true, at: s.fetchedAt };
+}
+
+function changeOf(videoId: string, title: string, at: number, prev: VideoState, cur: VideoState, unavailable: boolean): VideoChange {
+  return {
+    v: 1,
+    videoId,
+    title,
+    at,
+    views_previous: prev.views,
+    views_current: cur.views,
+    likes_previous: prev.likes,
+    likes_current: cur.likes,
+    comments_previous: prev.comments,
+    comments_current: cur.comments,
+    unavailable,
+  };
+}
+
+/** Deterministic per input record and metric, so a replay produces the same idempotency key. */
+function alertId(record: LogRecord, what: string): string {
+  return `${recordId(record)}/${what}`;
+}

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { ProduceRecord, TopicSpec } from './log.js';
+import { jsonSerde, type Serde } from './serde.js';
+
+/** The outcome of parsing one value: the record, or a readable reason it is poison. */
+export type Parsed<V> = { ok: true; value: V } | { ok: false; reason: string };
+
+/**
+ * One topic of a catalogue: its name, the one schema of its records, their key and their serde.
+ * Every emit and parse site goes through it, so a record shape is written once.
+ */
+export interface TopicDef<T> {
+  /** Name before any deployment prefix. */
+  readonly name: string;
+  /** The records' shape; parsing is strict and a value that fails it is poison. */
+  readonly schema: z.ZodType<T, z.ZodTypeDef, unknown>;
+  /** Default JSON. */
+  readonly serde: Serde<T>;
+  /** The partitioning key of a value; topics whose key is not in the value (state) pass it explicitly. */
+  readonly key?: (value: T) => string | null;
+  /** A compacted topic (a state changelog). */
+  readonly compacted?: boolean;
+  /** A fixed partition count; otherwise the deployment's. */
+  readonly partitions?: number;
+}
+
+export function defineTopic<T>(def: Omit<TopicDef<T>, 'serde'> & { serde?: Serde<T> }): TopicDef<T> {
+  return { ...def, serde: def.serde ?? jsonSerde<T>() };
+}
+
+/** A topic definition under its deployed (prefixed) name: builds records to produce, parses values read. */
+export interface Topic<T> {
+  readonly name: string;
+  readonly def: TopicDef<T>;
+  /** A record of `value` for this topic; the key defaults to the definition's. */
+  record(value: T, options?: { key?: string | null; headers?: Record<string, string> }): ProduceRecord;
+  /** The value of a record read from this topic, validated, or why it is poison. */
+  parse(value: Uint8Array | null): Parsed<T>;
+  /** How to create the topic, given the deployment's partition count. */
+  spec(partitions: number): TopicSpec;
+}
+
+export function bindTopic<T>(def: TopicDef<T>, name = def.name): Topic<T> {
+  return {
+    name,
+    def,
+    record: (value, options = {}) => ({
+      topic: name,
+      key: options.key !== undefined ? options.key : (def.key?.(value) ?? null),
+      value: def.serde.serialize(value),
+      ...(options.headers ? { headers: options.headers } : {}),
+    }),
+    parse: (value) => parseValue(def.schema, def.serde, value),
+    spec: (partitions) => ({ name, partitions: def.partitions ?? partitions, compacted: def.compacted ?? false }),
+  };
+}
+
+/** Deserializes and validates one value, returning a readable reason instead of throwing. */
+export function parseValue<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, serde: Serde<unknown>, value: Uint8Array | null): Parsed<T> {
+  if (value === null) return { ok: false, reason: 'empty value (tombstone) on a data topic' };
+  let decoded: unknown;
+  try {
+    decoded = serde.deserialize(value);
+  } catch (err) {
+    return { ok: false, reason: `not ${serde.format === 'json' ? 'JSON' : serde.format}: ${(err as Error).message}` };
+  }
+  const res = schema.safeParse(decoded);
+  if (res.success) return { ok: true, value: res.data };
+  const issue = res.error.issues[0]!;
+  return { ok: false, reason: `invalid: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+}

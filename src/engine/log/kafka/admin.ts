@@ -1,0 +1,175 @@
+import type { TopicSpec } from '../../core/log.js';
+import { LogError } from '../../core/log.js';
+import type { ErrorMapper } from './errors.js';
+import { call, type NativeAdmin, type NativeModule } from './native.js';
+import { retry } from '../../core/retry.js';
+import type { ResolvedOptions } from './options.js';
+
+/** Partition errors after which the admin client's cached leaders are stale (a broker restarted). */
+/** Retry options for a fixed pause between attempts. */
+const STEADY = (ms: number) => ({ baseDelayMs: ms, maxDelayMs: ms, random: () => 1 });
+
+const STALE_LEADER = ['ERR_FENCED_LEADER_EPOCH', 'ERR_UNKNOWN_LEADER_EPOCH', 'ERR_NOT_LEADER_FOR_PARTITION', 'ERR_LEADER_NOT_AVAILABLE'];
+
+/**
+ * Topic metadata and offsets through Kafka's admin API. Partition counts are cached once seen
+ * (ytwatch never adds partitions to a live topic); unknown topics are never cached.
+ */
+export class KafkaAdmin {
+  private readonly partitions = new Map<string, number>();
+  private admin: NativeAdmin;
+
+  constructor(
+    private readonly native: NativeModule,
+    private readonly create: () => NativeAdmin,
+    private readonly errors: ErrorMapper,
+    private readonly options: ResolvedOptions,
+  ) {
+    this.admin = create();
+  }
+
+  /** Creates missing topics (compacted ones with `cleanup.policy=compact`) and waits until they are visible. */
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const timeout = this.options.requestTimeoutMs;
+    for (const spec of specs) {
+      const topic = {
+        topic: spec.name,
+        num_partitions: spec.partitions ?? this.options.defaultPartitions,
+        replication_factor: this.options.replicationFactor,
+        config: spec.compacted ? { 'cleanup.policy': 'compact' } : ({} as Record<string, string>),
+      };
+      await call((cb) => this.admin.createTopic(topic, timeout, cb)).catch((err: unknown) => {
+        if (!this.errors.is(err, 'ERR_TOPIC_ALREADY_EXISTS')) throw this.errors.wrap(err, `creating topic ${spec.name}`);
+      });
+    }
+    // Metadata of new topics takes a moment to reach every broker: wait for each, up to `timeout` in all.
+    const deadline = Date.now() + timeout;
+    for (const spec of specs) {
+      await retry(() => this.partitionCount(spec.name), { ...STEADY(100), retryIf: () => true, deadlineMs: Math.max(0, deadline - Date.now()) });
+    }
+  }
+
+  /** Partitions of `topic`; a non-retriable {@link LogError} when it does not exist. */
+  async partitionCount(topic: string): Promise<number> {
+    const cached = this.partitions.get(topic);
+    if (cached !== undefined) return cached;
+    let described;
+    try {
+      described = await call<Array<{ name: string; partitions: unknown[]; error?: { code: number; message: string } }>>((cb) =>
+        this.admin.describeTopics([topic], { timeout: this.options.requestTimeoutMs }, cb),
+      );
+    } catch (err) {
+      throw this.unknownOr(err, topic);
+    }
+    const info = described[0];
+    if (!info || info.error || info.partitions.length === 0) throw this.unknownOr(info?.error, topic);
+    this.partitions.set(topic, info.partitions.length);
+    return info.partitions.length;
+  }
+
+  /**
+   * End offset per partition as a `read_committed` reader sees it (the last stable offset), once
+   * every transaction that was open at the call has completed, so a read up to it sees everything
+   * committed before the call. A transaction open for longer than `requestTimeoutMs` (a crashed
+   * producer the broker has not aborted yet) fails the call with a retriable {@link LogError}.
+   */
+  async endOffsets(topic: string, partitions?: number[]): Promise<Map<number, number>> {
+    const parts = partitions ?? range(await this.partitionCount(topic));
+    const [stable, high] = await Promise.all([this.listOffsets(topic, parts, true), this.listOffsets(topic, parts, false)]);
+    const deadline = Date.now() + this.options.requestTimeoutMs;
+    let open = parts.filter((p) => stable.get(p)! < high.get(p)!);
+    while (open.length > 0) {
+      if (Date.now() > deadline) {
+        throw new LogError(
+          `kafka: ${topic}[${open.join(',')}]: a transaction has stayed open for ${this.options.requestTimeoutMs} ms ` +
+            '(a crashed producer the broker has not aborted yet); read_committed readers wait for it',
+          true,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const now = await this.listOffsets(topic, open, true);
+      for (const [p, offset] of now) stable.set(p, offset);
+      open = open.filter((p) => stable.get(p)! < high.get(p)!);
+    }
+    return stable;
+  }
+
+  /** The high watermark per partition: also counts records of open and aborted transactions. */
+  highWatermarks(topic: string, partitions: number[]): Promise<Map<number, number>> {
+    return this.listOffsets(topic, partitions, false);
+  }
+
+  /**
+   * ListOffsets for `parts`. librdkafka's admin client keeps sending a stale leader epoch after a
+   * broker restart (every answer is FENCED_LEADER_EPOCH), so on leader errors it is replaced by a
+   * fresh client and the call repeated, until `requestTimeoutMs`.
+   */
+  private async listOffsets(topic: string, parts: number[], committed: boolean): Promise<Map<number, number>> {
+    if (parts.length === 0) return new Map();
+    const isolationLevel = committed ? this.native.IsolationLevel.READ_COMMITTED : this.native.IsolationLevel.READ_UNCOMMITTED;
+    const stale = (err: unknown) => STALE_LEADER.some((name) => this.errors.is(err, name));
+    const list = async () => {
+      const res = await call<Array<{ partition: number; offset: number; error?: unknown }>>((cb) =>
+        this.admin.listOffsets(
+          parts.map((partition) => ({ topic, partition, offset: this.native.OffsetSpec.LATEST })),
+          { timeout: this.options.requestTimeoutMs, isolationLevel },
+          cb,
+        ),
+      );
+      const out = new Map<number, number>();
+      for (const r of res) {
+        if (r.error) throw r.error;
+        out.set(r.partition, Number(r.offset));
+      }
+      return out;
+    };
+    try {
+      return await retry(list, { ...STEADY(200), retryIf: stale, deadlineMs: this.options.requestTimeoutMs, onRetry: () => this.renew() });
+    } catch (err) {
+      throw this.unknownOr(err, topic, 'listing end offsets of');
+    }
+  }
+
+  private renew(): void {
+    const old = this.admin;
+    this.admin = this.create();
+    old.disconnect();
+  }
+
+  /** A group's committed offsets on `topic` (stable: waits out pending transactional commits). */
+  async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
+    const partitions = range(await this.partitionCount(topic)).map((partition) => ({ topic, partition }));
+    const read = async () => {
+      const [res] = await call<Array<{ error?: unknown; partitions: Array<{ partition: number; offset?: number; error?: unknown }> }>>((cb) =>
+        this.admin.listConsumerGroupOffsets([{ groupId: group, partitions }], { timeout: this.options.requestTimeoutMs, requireStableOffsets: true }, cb),
+      );
+      if (res?.error) throw res.error;
+      const out = new Map<number, number>();
+      for (const p of res?.partitions ?? []) {
+        if (p.error) throw p.error;
+        if (p.offset !== undefined && p.offset !== null && Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
+      }
+      return out;
+    };
+    try {
+      return await retry(read, { ...STEADY(100), retryIf: (err) => this.errors.retriable(err), deadlineMs: this.options.requestTimeoutMs });
+    } catch (err) {
+      throw this.errors.wrap(err, `reading offsets of group ${group}`);
+    }
+  }
+
+  close(): void {
+    this.admin.disconnect();
+  }
+
+  private unknownOr(err: unknown, topic: string, what = 'describing'): LogError {
+    if (err === undefined || this.errors.is(err, 'ERR_UNKNOWN_TOPIC_OR_PART') || this.errors.is(err, 'ERR__UNKNOWN_TOPIC')) {
+      return new LogError(`unknown topic ${topic}`, false, { cause: err });
+    }
+    return this.errors.wrap(err, `${what} topic ${topic}`);
+  }
+}
+
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

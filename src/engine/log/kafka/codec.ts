@@ -1,0 +1,31 @@
+import type { LogRecord, ProduceRecord } from '../../core/log.js';
+import type { NativeMessage, NativeProducer } from './native.js';
+import { toBytes } from '../../core/bytes.js';
+
+/** A record with its partition already chosen (by `partitionFor`, as on the embedded log). */
+export interface PlacedRecord extends ProduceRecord {
+  partition: number;
+}
+
+/** Appends one placed record to a native producer's queue (throws when the queue is full). */
+export function enqueue(producer: NativeProducer, r: PlacedRecord, opaque?: unknown): void {
+  const headers = r.headers ? Object.entries(r.headers).map(([k, v]) => ({ [k]: v })) : undefined;
+  producer.produce(r.topic, r.partition, r.value === null ? null : toBytes(r.value), r.key, null, opaque, headers);
+}
+
+/** A consumed message as a {@link LogRecord}: UTF-8 key, the value's bytes, headers as a plain object. */
+export function toRecord(m: NativeMessage): LogRecord {
+  let headers: Record<string, string> | undefined;
+  for (const h of m.headers ?? []) {
+    for (const [k, v] of Object.entries(h)) (headers ??= {})[k] = v.toString();
+  }
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    key: m.key === undefined || m.key === null ? null : m.key.toString(),
+    value: m.value,
+    ...(headers ? { headers } : {}),
+    timestamp: m.timestamp ?? Date.now(),
+  };
+}

@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, ConsumerOptions, LogRecord, PollOptions, ProduceRecord, TopicPartition, Transaction } from '../../core/log.js';
+import { LogError, partitionKey } from '../../core/log.js';
+import { range, type KafkaAdmin } from './admin.js';
+import { toRecord, type PlacedRecord } from './codec.js';
+import type { ErrorMapper } from './errors.js';
+import { routeLogs } from './logging.js';
+import { call, type NativeConsumer, type NativeError, type NativeMessage, type NativeModule, type NativeTopicPartition } from './native.js';
+import { baseConfig, type ResolvedOptions } from './options.js';
+import { consumeSome } from './reader.js';
+import { TransactionalProducer, TxnFailure } from './transactions.js';
+
+/** librdkafka's logical offset "start of the partition". */
+const OFFSET_BEGINNING = -2;
+/** Longest single native `consume` wait, so an abort signal or `close` is noticed quickly. */
+const CHUNK_MS = 200;
+
+/** What the group consumer needs from its log. */
+export interface GroupContext {
+  native: NativeModule;
+  errors: ErrorMapper;
+  options: ResolvedOptions;
+  admin: KafkaAdmin;
+  /** Chooses partitions for records (rejects unknown topics). */
+  place(records: ProduceRecord[]): Promise<PlacedRecord[]>;
+  /** Told when the member closed. */
+  closed(consumer: KafkaGroupConsumer): void;
+}
+
+interface RebalanceEvent {
+  assign: boolean;
+  partitions: TopicPartition[];
+}
+
+const id = (tp: { topic: string; partition: number }) => partitionKey(tp.topic, tp.partition);
+
+/**
+ * A member of a Kafka consumer group (classic protocol, eager assignment), built on librdkafka's
+ * poll-style consumer. Rebalance callbacks are queued and applied inside `poll`: a revocation calls
+ * `onRevoke` and unassigns; an assignment first reads the committed offsets (waiting out pending
+ * transactional commits), awaits `onAssign`, and only then assigns the partitions at those offsets,
+ * so no record of a partition is fetched before its state is restored. `consumer()` resolves after
+ * the first assignment.
+ *
+ * Isolation is `read_committed`; nothing is auto-committed. {@link commit} is one Kafka transaction
+ * of this member's own transactional producer. The member tracks its committed offsets and the
+ * offsets it handed out, so {@link lag} can count transaction markers as consumed.
+ */
+export class KafkaGroupConsumer implements Consumer {
+  private consumer?: NativeConsumer;
+  private readonly txn: TransactionalProducer;
+  private readonly events: RebalanceEvent[] = [];
+  private assigned: TopicPartition[] = [];
+  /** Next offset to read per partition as committed by the group (absent: nothing committed). */
+  private committed = new Map<string, number>();
+  /** One past the last offset handed out by `poll` per partition. */
+  private delivered = new Map<string, number>();
+  private stash: NativeMessage[] = [];
+  private joined = false;
+  /** Set when a commit's outcome is unknown: offsets, positions and state are re-read before the next poll. */
+  private resync = false;
+  private closed = false;
+  private inflight: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: GroupContext,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.txn = new TransactionalProducer(ctx.native, ctx.errors, ctx.options, `${options.group}-${randomUUID()}`);
+  }
+
+  /** Connects, joins the group and applies the first assignment. */
+  async start(): Promise<void> {
+    const { native, options: o, errors } = this.ctx;
+    for (const t of this.options.topics) await this.ctx.admin.partitionCount(t);
+    const consumer = new native.KafkaConsumer({
+      ...baseConfig(o),
+      'group.id': this.options.group,
+      'enable.auto.commit': false,
+      'enable.auto.offset.store': false,
+      'isolation.level': 'read_committed',
+      'auto.offset.reset': 'earliest',
+      'session.timeout.ms': o.sessionTimeoutMs,
+      'heartbeat.interval.ms': Math.max(100, Math.floor(o.sessionTimeoutMs / 3)),
+      'partition.assignment.strategy': 'range',
+      rebalance_cb: (err: NativeError, partitions: NativeTopicPartition[]) => this.onRebalance(err, partitions),
+    });
+    routeLogs(consumer, o.logger, `group ${this.options.group}`);
+    try {
+      await call((cb) => consumer.connect({ timeout: o.requestTimeoutMs }, cb));
+    } catch (err) {
+      throw errors.wrap(err, `connecting group ${this.options.group}`);
+    }
+    consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+    this.consumer = consumer;
+    try {
+      consumer.subscribe(this.options.topics);
+      await Promise.all([this.join(), this.txn.ready()]);
+    } catch (err) {
+      await this.close().catch(() => {});
+      throw errors.wrap(err, `joining group ${this.options.group}`);
+    }
+  }
+
+  private async join(): Promise<void> {
+    const deadline = Date.now() + 2 * this.ctx.options.requestTimeoutMs;
+    while (!this.joined) {
+      if (this.closed) throw new LogError('consumer closed while joining', false);
+      if (Date.now() > deadline) throw new LogError(`no partitions assigned to group ${this.options.group} in time`, true);
+      try {
+        await this.settle();
+      } catch (err) {
+        if (!this.ctx.errors.retriable(err)) throw err;
+      }
+      if (!this.joined) await this.fetch(1, CHUNK_MS);
+    }
+  }
+
+  private onRebalance(err: NativeError, partitions: NativeTopicPartition[]): void {
+    const assign = err?.code === this.ctx.errors.codes.ERR__ASSIGN_PARTITIONS;
+    if (this.closed) {
+      // Leaving: librdkafka waits for the unassign before it can close.
+      if (!assign) this.consumer?.unassign();
+      return;
+    }
+    this.events.push({ assign, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) });
+  }
+
+  /** Applies queued rebalances and, after an unknown commit outcome, re-reads offsets and state. */
+  private async settle(): Promise<void> {
+    const consumer = this.consumer!;
+    while (this.events.length > 0) {
+      const ev = this.events[0]!;
+      if (!ev.assign) {
+        const gone = this.assigned;
+        this.assigned = [];
+        this.stash = [];
+        this.committed.clear();
+        this.delivered.clear();
+        this.events.shift();
+        consumer.unassign();
+        if (gone.length > 0) await this.revoked(gone);
+        continue;
+      }
+      // A pending resync is covered: the producer is settled first, offsets and state are read anew.
+      if (this.resync) await this.txn.ready();
+      const committed = await this.fetchCommitted(ev.partitions);
+      if (ev.partitions.length > 0) await this.options.onAssign?.(ev.partitions);
+      consumer.assign(ev.partitions.map((p) => ({ ...p, offset: committed.get(id(p)) ?? OFFSET_BEGINNING })));
+      this.assigned = ev.partitions;
+      this.committed = committed;
+      this.delivered = new Map(committed);
+      this.stash = [];
+      this.events.shift();
+      this.joined = true;
+      this.resync = false;
+    }
+    if (this.resync) {
+      await this.txn.ready();
+      const parts = this.assigned;
+      const committed = await this.fetchCommitted(parts);
+      if (parts.length > 0) {
+        await this.revoked(parts);
+        await this.options.onAssign?.(parts);
+      }
+      await this.seekAll(committed);
+      this.resync = false;
+    }
+  }
+
+  private async revoked(parts: TopicPartition[]): Promise<void> {
+    try {
+      await this.options.onRevoke?.(parts);
+    } catch (err) {
+      this.ctx.options.logger.warn(`group ${this.options.group}: onRevoke failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async fetchCommitted(parts: TopicPartition[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (parts.length === 0) return out;
+    const res = await call<NativeTopicPartition[]>((cb) => this.consumer!.committed(parts, this.ctx.options.requestTimeoutMs, cb)).catch((err: unknown) => {
+      throw this.ctx.errors.wrap(err, `reading committed offsets of group ${this.options.group}`);
+    });
+    for (const tp of res) {
+      if (tp.error) throw this.ctx.errors.wrap(tp.error, `reading committed offsets of group ${this.options.group}`);
+      if (tp.offset !== undefined && tp.offset >= 0) out.set(id(tp), tp.offset);
+    }
+    return out;
+  }
+
+  private async seekAll(committed: Map<string, number>): Promise<void> {
+    this.stash = [];
+    for (const p of this.assigned) {
+      const offset = committed.get(id(p)) ?? OFFSET_BEGINNING;
+      await call((cb) => this.consumer!.seek({ ...p, offset }, this.ctx.options.requestTimeoutMs, cb)).catch((err: unknown) => {
+        throw this.ctx.errors.wrap(err, `seeking ${p.topic}[${p.partition}]`);
+      });
+    }
+    this.committed = committed;
+    this.delivered = new Map(committed);
+  }
+
+  /** One native consume; transient errors (broker away) read as "nothing yet". */
+  private async fetch(max: number, timeoutMs: number): Promise<NativeMessage[]> {
+    try {
+      const messages = await consumeSome(this.consumer!, max, timeoutMs);
+      if (messages.length > 0 && !this.joined) this.stash.push(...messages);
+      return messages;
+    } catch (err) {
+      if (this.ctx.errors.retriable(err)) return [];
+      throw this.ctx.errors.wrap(err, `polling group ${this.options.group}`);
+    }
+  }
+
+  poll(options: PollOptions = {}): Promise<LogRecord[]> {
+    const run = this.pollNow(options);
+    this.inflight = run.catch(() => {});
+    return run;
+  }
+
+  private async pollNow(options: PollOptions): Promise<LogRecord[]> {
+    if (this.closed) return [];
+    const max = Math.max(1, options.maxRecords ?? 500);
+    const deadline = Date.now() + (options.timeoutMs ?? 1000);
+    await this.settle();
+    for (;;) {
+      let messages: NativeMessage[];
+      if (this.stash.length > 0) {
+        messages = this.stash.splice(0, max);
+      } else {
+        messages = await this.fetch(max, Math.max(0, Math.min(CHUNK_MS, deadline - Date.now())));
+      }
+      const owned = new Set(this.assigned.map(id));
+      const foreign = messages.filter((m) => !owned.has(id(m)));
+      // Not expected (assign and our view change together); if it happens, positions are re-read.
+      if (foreign.length > 0) this.resync = true;
+      const records = messages.filter((m) => owned.has(id(m))).map(toRecord);
+      if (records.length > 0) {
+        for (const r of records) this.delivered.set(id(r), Math.max(this.delivered.get(id(r)) ?? 0, r.offset + 1));
+        return records;
+      }
+      if (this.closed || options.signal?.aborted || Date.now() >= deadline) return [];
+      if (this.events.length > 0 || this.resync) await this.settle();
+    }
+  }
+
+  async commit(tx: Transaction): Promise<void> {
+    if (this.closed || !this.consumer) throw new LogError(`consumer of group ${this.options.group} is closed`, false);
+    let placed: PlacedRecord[];
+    try {
+      placed = await this.ctx.place(tx.produce ?? []);
+    } catch (err) {
+      await this.rewind();
+      throw this.ctx.errors.wrap(err, 'committing a transaction');
+    }
+    if (placed.length === 0 && tx.offsets.length === 0) return;
+    try {
+      await this.txn.commit(placed, tx.offsets, this.consumer);
+    } catch (err) {
+      if (err instanceof TxnFailure && err.outcome === 'unknown') this.resync = true;
+      await this.rewind();
+      throw this.ctx.errors.wrap(err instanceof TxnFailure ? err.cause : err, 'committing a transaction');
+    }
+    for (const o of tx.offsets) this.committed.set(id(o), o.offset);
+  }
+
+  async rewind(): Promise<void> {
+    if (!this.consumer || this.closed || this.resync) return;
+    try {
+      await this.seekAll(new Map(this.committed));
+    } catch {
+      // Poll re-reads the committed offsets and seeks before it returns another record.
+      this.resync = true;
+    }
+  }
+
+  assignment(): TopicPartition[] {
+    return this.assigned.map((p) => ({ ...p }));
+  }
+
+  /**
+   * Per assigned partition: high watermark − the member's consumed-and-committed position. When
+   * everything handed out is committed, the consumer's position counts: librdkafka moves it past
+   * transaction markers and aborted records, so lag reaches 0 on topics written by transactions.
+   * While a rebalance or resync is pending, the group's lag over every partition is reported.
+   */
+  async lag(): Promise<number> {
+    if (!this.consumer || this.closed || !this.joined || this.events.length > 0 || this.resync) return this.groupLag();
+    let lag = 0;
+    for (const topic of this.options.topics) {
+      const parts = this.assigned.filter((p) => p.topic === topic);
+      if (parts.length === 0) continue;
+      const ends = await this.ctx.admin.highWatermarks(topic, parts.map((p) => p.partition));
+      const positions = new Map(this.consumer.position(parts).map((tp) => [id(tp), tp.offset]));
+      for (const p of parts) {
+        const committed = this.committed.get(id(p)) ?? 0;
+        const delivered = this.delivered.get(id(p)) ?? committed;
+        const position = positions.get(id(p));
+        const done = delivered <= committed && position !== undefined && position >= 0 ? Math.max(committed, position) : committed;
+        lag += Math.max(0, (ends.get(p.partition) ?? 0) - done);
+      }
+    }
+    return lag;
+  }
+
+  private async groupLag(): Promise<number> {
+    let lag = 0;
+    for (const topic of this.options.topics) {
+      const ends = await this.ctx.admin.highWatermarks(topic, range(await this.ctx.admin.partitionCount(topic)));
+      const committed = await this.ctx.admin.committedOffsets(this.options.group, topic);
+      for (const [p, end] of ends) lag += Math.max(0, end - (committed.get(p) ?? 0));
+    }
+    return lag;
+  }
+
+  /** Calls `onRevoke`, leaves the group and disconnects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.closed(this);
+    await this.inflight;
+    const gone = this.assigned;
+    this.assigned = [];
+    if (gone.length > 0) await this.revoked(gone);
+    const consumer = this.consumer;
+    if (consumer) {
+      try {
+        consumer.unassign();
+        consumer.unsubscribe();
+      } catch {
+        // Not connected any more: nothing to leave.
+      }
+      await call((cb) => consumer.disconnect(cb)).catch(() => {});
+    }
+    await this.txn.close();
+  }
+}

@@ -1,0 +1,270 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  Consumer,
+  ConsumerOptions,
+  EventLog,
+  LogRecord,
+  PartitionOffset,
+  ProduceRecord,
+  TopicSpec,
+} from '../../core/log.js';
+import { LogError, partitionKey } from '../../core/log.js';
+import { partitionFor } from '../../core/partition.js';
+import { toBytes, utf8 } from '../../core/bytes.js';
+import { SCHEMA } from './schema.js';
+import { SqliteConsumer } from './sqlite-consumer.js';
+
+export interface SqliteLogOptions {
+  /** Path of the database file; its folder is created (0700) when missing. */
+  path: string;
+  /** Partitions of topics created without an explicit count. Default 1. */
+  defaultPartitions?: number;
+  clock?: () => number;
+}
+
+interface TopicInfo {
+  partitions: number;
+  compacted: boolean;
+}
+
+/** Rows per multi-row INSERT (7 parameters each, well under SQLite's 32766). */
+const INSERT_CHUNK = 200;
+
+/** `value` is a BLOB; data folders written before values were bytes hold TEXT there. */
+type Row = { partition: number; offset: number; key: string | null; value: Buffer | string | null; headers: string | null; ts: number };
+
+/** A stored value as bytes: BLOBs as they are, TEXT (older data folders) as its UTF-8 bytes. */
+function fromColumn(value: Buffer | string | null): Buffer | null {
+  return typeof value === 'string' ? utf8(value) : value;
+}
+
+/**
+ * The embedded event log on SQLite (WAL mode): the default backend, no servers needed. Appends and
+ * transactional commits are SQLite transactions, so a crash at any point leaves either all of a
+ * step or none of it. Durable against process crashes; `synchronous=NORMAL` may lose the last
+ * transactions on power loss. Each consumer group has one member, which is assigned every partition.
+ */
+export class SqliteLog implements EventLog {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  readonly path: string;
+  private readonly appended = new EventEmitter();
+  private readonly topics = new Map<string, TopicInfo>();
+  private readonly defaultPartitions: number;
+  private readonly clock: () => number;
+  private readonly stmt;
+  private readonly inserts = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteLogOptions) {
+    mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    this.path = options.path;
+    this.db = new Database(options.path);
+    // Larger pages: fewer B-tree splits on the append-heavy tables (detect ~40k → ~50k records/s). New files only.
+    this.db.pragma('page_size = 16384');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('wal_autocheckpoint = 20000');
+
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.defaultPartitions = options.defaultPartitions ?? 1;
+    this.clock = options.clock ?? Date.now;
+    this.appended.setMaxListeners(0);
+    const db = this.db;
+    this.stmt = {
+      topic: db.prepare<[string], { partitions: number; compacted: number }>('SELECT partitions, compacted FROM topics WHERE name = ?'),
+      addTopic: db.prepare('INSERT OR IGNORE INTO topics (name, partitions, compacted) VALUES (?, ?, ?)'),
+      addPartition: db.prepare('INSERT OR IGNORE INTO partitions (topic, partition, next_offset) VALUES (?, ?, 0)'),
+      nextOffset: db.prepare<[string, number], { next_offset: number }>('SELECT next_offset FROM partitions WHERE topic = ? AND partition = ?'),
+      bump: db.prepare('UPDATE partitions SET next_offset = ? WHERE topic = ? AND partition = ?'),
+      ends: db.prepare<[string], { partition: number; next_offset: number }>('SELECT partition, next_offset FROM partitions WHERE topic = ?'),
+      tombstone: db.prepare('DELETE FROM compacted WHERE topic = ? AND partition = ? AND key = ?'),
+      read: db.prepare<[string, number, number, number], Row>(
+        'SELECT partition, offset, key, value, headers, ts FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
+      ),
+      readCompacted: db.prepare<[string, number, number, number], Row>(
+        'SELECT partition, offset, key, value, headers, ts FROM compacted WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
+      ),
+      committed: db.prepare<[string, string], { partition: number; offset: number }>(
+        'SELECT partition, offset FROM group_offsets WHERE grp = ? AND topic = ?',
+      ),
+      commit: db.prepare(
+        'INSERT INTO group_offsets (grp, topic, partition, offset) VALUES (?, ?, ?, ?) ON CONFLICT (grp, topic, partition) DO UPDATE SET offset = excluded.offset',
+      ),
+    };
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const spec of specs) {
+        const partitions = spec.partitions ?? this.defaultPartitions;
+        this.stmt.addTopic.run(spec.name, partitions, spec.compacted ? 1 : 0);
+        const actual = this.info(spec.name).partitions;
+        for (let p = 0; p < actual; p++) this.stmt.addPartition.run(spec.name, p);
+      }
+    })();
+  }
+
+  async produce(records: ProduceRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // IMMEDIATE: take the write lock up front (waiting out busy_timeout) instead of failing an upgrade.
+    const touched = this.guard(() => this.db.transaction(() => this.appendAll(records)).immediate());
+    this.notify(touched);
+  }
+
+  /** Appends inside the caller's transaction; returns the topics touched. */
+  private appendAll(records: ProduceRecord[]): Set<string> {
+    const now = this.clock();
+    const next = new Map<string, number>();
+    const rows: unknown[] = [];
+    const upserts: unknown[] = [];
+    for (const r of records) {
+      const info = this.info(r.topic);
+      const partition = partitionFor(r.key, info.partitions);
+      const id = partitionKey(r.topic, partition);
+      let offset = next.get(id);
+      if (offset === undefined) offset = this.stmt.nextOffset.get(r.topic, partition)!.next_offset;
+      const headers = r.headers ? JSON.stringify(r.headers) : null;
+      if (info.compacted) {
+        if (r.key === null) throw new LogError(`compacted topic ${r.topic} needs keyed records`, false);
+        if (r.value === null) {
+          if (upserts.length > 0) this.insertRows('compacted', upserts.splice(0));
+          this.stmt.tombstone.run(r.topic, partition, r.key);
+        } else {
+          upserts.push(r.topic, partition, r.key, offset, toBytes(r.value), headers, now);
+          if (upserts.length === INSERT_CHUNK * 7) this.insertRows('compacted', upserts.splice(0));
+        }
+      } else {
+        rows.push(r.topic, partition, offset, r.key, r.value === null ? null : toBytes(r.value), headers, now);
+        if (rows.length === INSERT_CHUNK * 7) this.insertRows('records', rows.splice(0));
+      }
+      next.set(id, offset + 1);
+    }
+    if (rows.length > 0) this.insertRows('records', rows);
+    if (upserts.length > 0) this.insertRows('compacted', upserts);
+    const topics = new Set<string>();
+    for (const [id, offset] of next) {
+      const [topic, partition] = id.split('\u0000') as [string, string];
+      this.stmt.bump.run(offset, topic, Number(partition));
+      topics.add(topic);
+    }
+    return topics;
+  }
+
+  /**
+   * Multi-row INSERT (an upsert for compacted topics; rows apply in order, so a later value of a key
+   * wins): one statement per chunk costs far less than a statement per row.
+   */
+  private insertRows(table: 'records' | 'compacted', rows: unknown[]): void {
+    const n = rows.length / 7;
+    const id = `${table}:${n}`;
+    let stmt = this.inserts.get(id);
+    if (!stmt) {
+      const tuples = Array(n).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ');
+      stmt = this.db.prepare(
+        table === 'records'
+          ? `INSERT INTO records (topic, partition, offset, key, value, headers, ts) VALUES ${tuples}`
+          : `INSERT INTO compacted (topic, partition, key, offset, value, headers, ts) VALUES ${tuples} ` +
+              'ON CONFLICT (topic, partition, key) DO UPDATE SET offset = excluded.offset, value = excluded.value, headers = excluded.headers, ts = excluded.ts',
+      );
+      if (n === INSERT_CHUNK || this.inserts.size < 128) this.inserts.set(id, stmt);
+    }
+    stmt.run(...rows);
+  }
+
+  /** Appends `produce` and stores `offsets` for `group` in one SQLite transaction. */
+  commitTransaction(group: string, produce: ProduceRecord[], offsets: PartitionOffset[]): void {
+    const touched = this.guard(() =>
+      this.db.transaction(() => {
+        const topics = this.appendAll(produce);
+        for (const o of offsets) this.stmt.commit.run(group, o.topic, o.partition, o.offset);
+        return topics;
+      }).immediate(),
+    );
+    this.notify(touched);
+  }
+
+  async consumer(options: ConsumerOptions): Promise<Consumer> {
+    for (const t of options.topics) this.info(t);
+    const consumer = new SqliteConsumer(this, options);
+    await consumer.start();
+    return consumer;
+  }
+
+  async endOffsets(topic: string): Promise<Map<number, number>> {
+    this.info(topic);
+    return new Map(this.stmt.ends.all(topic).map((r) => [r.partition, r.next_offset]));
+  }
+
+  async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
+    return new Map(this.stmt.committed.all(group, topic).map((r) => [r.partition, r.offset]));
+  }
+
+  async read(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<LogRecord[]> {
+    return this.readSync(topic, partition, fromOffset, maxRecords);
+  }
+
+  readSync(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
+    const stmt = this.info(topic).compacted ? this.stmt.readCompacted : this.stmt.read;
+    return stmt.all(topic, partition, fromOffset, maxRecords).map((r) => ({
+      topic,
+      partition: r.partition,
+      offset: r.offset,
+      key: r.key,
+      value: fromColumn(r.value),
+      headers: r.headers ? (JSON.parse(r.headers) as Record<string, string>) : undefined,
+      timestamp: r.ts,
+    }));
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    return this.info(topic).partitions;
+  }
+
+  /** Resolves when a record is appended to one of `topics` by this process, or after `ms`. */
+  waitForAppend(topics: string[], ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        for (const t of topics) this.appended.off(t, done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      for (const t of topics) this.appended.on(t, done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private info(topic: string): TopicInfo {
+    let info = this.topics.get(topic);
+    if (!info) {
+      const row = this.stmt.topic.get(topic);
+      if (!row) throw new LogError(`unknown topic ${topic}`, false);
+      info = { partitions: row.partitions, compacted: row.compacted === 1 };
+      this.topics.set(topic, info);
+    }
+    return info;
+  }
+
+  private notify(topics: Set<string>): void {
+    for (const t of topics) this.appended.emit(t);
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof LogError) throw err;
+      const code = (err as { code?: string }).code ?? '';
+      throw new LogError(`sqlite log: ${(err as Error).message}`, code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'), { cause: err });
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import type { Consumer, EventLog, LogRecord, PartitionOffset, ProduceRecord, TopicPartition } from '../core/log.js';
+import { partitionKey } from '../core/log.js';
+import { DEAD_LETTERS, letterValue, type DeadLetter } from '../core/records.js';
+import { bindTopic, type Parsed, type Topic } from '../core/topic.js';
+import type { KeyedStore } from './state.js';
+
+export type { Parsed };
+
+export interface Item<V> {
+  record: LogRecord;
+  value: V;
+}
+
+/** What a handler can do besides returning: emit records, touch state, dead-letter an item. */
+export interface ProcessContext {
+  emit(record: ProduceRecord): void;
+  deadLetter(record: LogRecord, reason: string, extra?: Partial<DeadLetter>): void;
+  signal: AbortSignal;
+}
+
+/** The input: a typed topic (parsed by its schema and serde), or a topic name with a parse function. */
+export type ProcessorInput<V> = { input: Topic<V>; parse?: (record: LogRecord) => Parsed<V> } | { input: string; parse: (record: LogRecord) => Parsed<V> };
+
+export type ProcessorOptions<V> = ProcessorInput<V> & {
+  log: EventLog;
+  /** Stage name, written on dead letters. */
+  stage: string;
+  group: string;
+  /** Where poison records and failures go: a topic name (JSON dead letters) or a bound topic. */
+  deadLetterTopic: string | Topic<DeadLetter>;
+  /** Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. */
+  handle(items: Item<V>[], ctx: ProcessContext): void | Promise<void>;
+  /** Called after a batch was committed (not after a failed one). */
+  afterCommit?: () => void;
+  /** Called when partitions are assigned, after the stores were restored. */
+  onAssign?: (partitions: TopicPartition[]) => Promise<void> | void;
+  /** State whose staged updates are committed with each batch; restored on assignment. */
+  stores?: KeyedStore<unknown>[];
+  maxBatch?: number;
+  clock?: () => number;
+};
+
+/**
+ * The consume → process → produce loop every stage is built from. Each batch's outputs, state
+ * changelog records, dead letters and input offsets are committed in one transaction of the log,
+ * and only after the handler finished: effects inside the log happen exactly once; effects outside
+ * it (a Telegram message) happen at least once.
+ */
+export class Processor<V> {
+  private consumer?: Consumer;
+  private readonly options: ProcessorOptions<V>;
+  private readonly clock: () => number;
+  private readonly deadLetters: Topic<DeadLetter>;
+  private readonly input: string;
+  private readonly parse: (record: LogRecord) => Parsed<V>;
+
+  constructor(options: ProcessorOptions<V>) {
+    this.options = options;
+    this.clock = options.clock ?? Date.now;
+    const { input } = options;
+    this.input = typeof input === 'string' ? input : input.name;
+    this.parse = options.parse ?? ((r) => (input as Topic<V>).parse(r.value));
+    this.deadLetters = typeof options.deadLetterTopic === 'string' ? bindTopic(DEAD_LETTERS, options.deadLetterTopic) : options.deadLetterTopic;
+  }
+
+  async start(): Promise<void> {
+    const { log, group, stores = [] } = this.options;
+    this.consumer = await log.consumer({
+      group,
+      topics: [this.input],
+      onAssign: async (parts: TopicPartition[]) => {
+        for (const s of stores) await s.restore(parts.map((p) => p.partition));
+        await this.options.onAssign?.(parts);
+      },
+      onRevoke: (parts: TopicPartition[]) => {
+        for (const s of stores) s.drop(parts.map((p) => p.partition));
+      },
+    });
+  }
+
+  /** Reads, handles and commits one batch; returns how many input records it consumed. */
+  async step(signal: AbortSignal, timeoutMs = 1000): Promise<number> {
+    const consumer = this.consumer!;
+    const records = await consumer.poll({ maxRecords: this.options.maxBatch ?? 500, timeoutMs, signal });
+    if (records.length === 0) return 0;
+    const out: ProduceRecord[] = [];
+    const items: Item<V>[] = [];
+    const ctx: ProcessContext = {
+      signal,
+      emit: (r) => out.push(r),
+      deadLetter: (record, reason, extra) => out.push(this.deadLetter(record, reason, extra)),
+    };
+    for (const record of records) {
+      const parsed = this.parse(record);
+      if (parsed.ok) items.push({ record, value: parsed.value });
+      else ctx.deadLetter(record, parsed.reason);
+    }
+    try {
+      if (items.length > 0) await this.options.handle(items, ctx);
+    } catch (err) {
+      await this.recover();
+      throw err;
+    }
+    for (const s of this.options.stores ?? []) out.push(...s.takeStaged());
+    try {
+      await consumer.commit({ produce: out, offsets: nextOffsets(records) });
+    } catch (err) {
+      await this.recover();
+      throw err;
+    }
+    this.options.afterCommit?.();
+    return records.length;
+  }
+
+  /** Input records not yet committed by this stage's group. */
+  lag(): Promise<number> {
+    return this.consumer!.lag();
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.close();
+  }
+
+  /** After a failed batch: back to the committed offsets, state reloaded to match. */
+  private async recover(): Promise<void> {
+    const consumer = this.consumer!;
+    await consumer.rewind();
+    const parts = consumer.assignment().map((p) => p.partition);
+    for (const s of this.options.stores ?? []) {
+      s.takeStaged();
+      await s.restore(parts);
+    }
+  }
+
+  private deadLetter(record: LogRecord, reason: string, extra?: Partial<DeadLetter>): ProduceRecord {
+    const letter: DeadLetter = {
+      v: 1,
+      stage: this.options.stage,
+      reason,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      key: record.key,
+      ...letterValue(record.value),
+      ...(record.headers ? { headers: record.headers } : {}),
+      at: this.clock(),
+      ...extra,
+    };
+    return this.deadLetters.record(letter, { key: record.key });
+  }
+}
+
+/** The offsets to commit after `records`: last offset + 1 per partition. */
+export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
+  const last = new Map<string, PartitionOffset>();
+  for (const r of records) {
+    const id = partitionKey(r.topic, r.partition);
+    const cur = last.get(id);
+    if (!cur || r.offset + 1 > cur.offset) last.set(id, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+  }
+  return [...last.values()];
+}
+
+
+
+/** Steps a processor until nothing is left for its group (used by `run --once` and tests). */
+export async function drain(processor: Processor<unknown>, signal: AbortSignal): Promise<void> {
+  for (;;) {
+    const n = await processor.step(signal, 200);
+    if (n === 0 && (await processor.lag()) === 0) return;
+  }
+}

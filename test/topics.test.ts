@@ -1,0 +1,36 @@
+/** The topic catalogue: one definition per record, JSON byte for byte as `JSON.stringify` writes it. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Alert, VideoSnapshot } from '../src/app/core/events.js';
+import { CATALOGUE, names } from '../src/app/core/topics.js';
+
+const snap: VideoSnapshot = { v: 1, type: 'snapshot', videoId: 'aaaaaaaaaaa', title: 'é ✓', channelId: null, channelTitle: null, publishedAt: null, views: 1, likes: null, comments: 3, fetchedAt: 5, pollId: '5' };
+
+describe('topic catalogue', () => {
+  it('writes records as JSON.stringify does, keyed by the definition, under the prefixed name', () => {
+    const n = names('p-');
+    const r = n.of('videos').record(snap);
+    assert.equal(r.topic, 'p-youtube_videos');
+    assert.equal(r.key, 'aaaaaaaaaaa');
+    assert.deepEqual(r.value, Buffer.from(JSON.stringify(snap), 'utf8'));
+    const ledger = n.of('notifySent').record(1, { key: 'console:x' });
+    assert.deepEqual([ledger.key, Buffer.from(ledger.value as Uint8Array).toString()], ['console:x', '1']);
+  });
+
+  it('parses what it wrote and names why a value is poison', () => {
+    const t = names().of('outbox');
+    const alert: Alert = { v: 1, id: 'i', videoId: 'aaaaaaaaaaa', title: 't', kind: 'change', metric: 'likes', previous: 1, current: 2, rules: ['any'], at: 1 };
+    assert.deepEqual(t.parse(t.record(alert).value as Buffer), { ok: true, value: alert });
+    assert.match((t.parse(Buffer.from('{nope')) as { reason: string }).reason, /^not JSON: /);
+    assert.match((t.parse(Buffer.from(JSON.stringify({ ...alert, metric: 'dislikes' }))) as { reason: string }).reason, /^invalid: metric: /);
+    assert.deepEqual(t.parse(null), { ok: false, reason: 'empty value (tombstone) on a data topic' });
+  });
+
+  it('creates every topic, the state co-partitioned with its input and the ledger on one partition', () => {
+    const specs = names().specs(6);
+    assert.equal(specs.length, Object.keys(CATALOGUE).length);
+    assert.deepEqual(specs.find((s) => s.name === 'ytwatch_detect_state'), { name: 'ytwatch_detect_state', partitions: 6, compacted: true });
+    assert.deepEqual(specs.find((s) => s.name === 'ytwatch_notify_sent'), { name: 'ytwatch_notify_sent', partitions: 1, compacted: true });
+    assert.deepEqual(specs.find((s) => s.name === 'youtube_videos'), { name: 'youtube_videos', partitions: 6, compacted: false });
+  });
+});
