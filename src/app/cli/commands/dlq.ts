@@ -13,9 +13,9 @@ import type { CliArgs } from '../args.js';
  */
 export async function dlqCommand(args: CliArgs): Promise<number> {
   const sub = args.rest[0] ?? 'list';
-  const { env, config } = loadContext(args);
+  const { env, config, logger } = loadContext(args);
   const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
-  const options = logOptions(env, config, names);
+  const options = logOptions(env, config, names, logger);
   if (!logExists(options)) {
     if (sub === 'list' && args.json) process.stdout.write('[]\n');
     else process.stdout.write(`no dead letters: nothing has run on the data folder ${env.YTWATCH_DATA_DIR} yet\n`);

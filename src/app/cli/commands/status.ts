@@ -10,9 +10,9 @@ import type { CliArgs } from '../args.js';
  * a running `ytwatch run` (or its workers) writes; creates nothing. Exit 0 when healthy, 2 when degraded.
  */
 export async function statusCommand(args: CliArgs): Promise<number> {
-  const { env, config } = loadContext(args);
+  const { env, config, logger } = loadContext(args);
   const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
-  const options = logOptions(env, config, names);
+  const options = logOptions(env, config, names, logger);
   if (!logExists(options)) {
     process.stdout.write(args.json ? '{"status":"empty"}\n' : `nothing has run on the data folder ${env.YTWATCH_DATA_DIR} yet — start \`ytwatch run\`\n`);
     return 0;
