@@ -17,6 +17,7 @@ import { createLogger } from '../src/app/runtime/logger.js';
 import { Pipeline } from '../src/app/runtime/pipeline.js';
 import { parsePlaylist } from '../src/app/youtube/targets.js';
 import type { SseLimits } from '../src/app/api/sse.js';
+import type { Sink } from '../src/app/sinks/sink.js';
 
 export interface Fixture {
   yt: FakeYouTube;
@@ -31,7 +32,8 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function startFixture(options: { demo?: boolean; heartbeatMs?: number; token?: string; sse?: SseLimits } = {}): Promise<Fixture> {
+/** `sinks`: also run notify with these sinks (default: fetch and detect only). */
+export async function startFixture(options: { demo?: boolean; heartbeatMs?: number; token?: string; sse?: SseLimits; sinks?: Sink[] } = {}): Promise<Fixture> {
   const yt = await FakeYouTube.start();
   let videos: FakeVideo[];
   let playlist = 'PLapiFixture';
@@ -46,10 +48,11 @@ export async function startFixture(options: { demo?: boolean; heartbeatMs?: numb
   const dir = mkdtempSync(join(tmpdir(), 'ytwatch-api-'));
   const env = EnvSchema.parse({ YOUTUBE_API_KEY: yt.apiKey, YOUTUBE_API_ROOT: yt.url, YTWATCH_DATA_DIR: join(dir, 'data') });
   const logger = createLogger('silent');
-  const pipeline = await Pipeline.open({ env, config: FileConfigSchema.parse({}), targets: [parsePlaylist(playlist)], sinks: [], logger, stages: ['fetch', 'detect'] });
+  const sinks = options.sinks ?? [];
+  const pipeline = await Pipeline.open({ env, config: FileConfigSchema.parse({}), targets: [parsePlaylist(playlist)], sinks, logger, stages: sinks.length > 0 ? ['fetch', 'detect', 'notify'] : ['fetch', 'detect'] });
   const store = new HistoryStore(await openHistoryDb({ dataDir: env.YTWATCH_DATA_DIR }));
   const hub = new FeedHub();
-  const history = new HistoryService({ log: pipeline.log, names: pipeline.names, store, logger, onFeed: (e) => hub.publish(e) });
+  const history = new HistoryService({ log: pipeline.log, names: pipeline.names, store, logger, onFeed: (e) => hub.publish(e), onDelivery: (d) => hub.publish({ kind: 'delivery', id: d.alertId, videoId: d.videoId, delivery: d.delivery }) });
   await history.start();
   const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs, token: options.token, sse: options.sse });
   const signal = new AbortController().signal;

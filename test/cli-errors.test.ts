@@ -213,7 +213,7 @@ describe('CLI errors', () => {
     const doctor = await runCli(['doctor'], env, s.dir);
     assert.equal(doctor.code, 1);
     assert.match(doctor.stdout, /✓ YouTube API key/);
-    assert.match(doctor.stdout, /✗ Telegram: Telegram: 400 Bad Request: chat not found — check TELEGRAM_CHAT_ID/);
+    assert.match(doctor.stdout, /✗ Telegram: 400 Bad Request: chat not found — check TELEGRAM_CHAT_ID/);
     assert.ok(!doctor.stdout.includes(tg.token));
   });
 

@@ -6,19 +6,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from './helpers/browser.js';
+import { openDashboard, type DashboardSession } from './helpers/dashboard.js';
 import { startFixture, type Fixture } from './api.fixture.js';
 import { snap } from './history-store.case.js';
 
 describe('dashboard in Chromium', () => {
   let f: Fixture;
-  let b: TestBrowser;
+  let d: DashboardSession;
   let url: string;
   let page: Page;
-  const stop = new AbortController();
-  let running: Promise<void>;
-  const external: string[] = [];
-  const pageErrors: string[] = [];
+  let external: string[];
+  let pageErrors: string[];
 
   before(async () => {
     f = await startFixture({ demo: true });
@@ -35,23 +33,12 @@ describe('dashboard in Chromium', () => {
     );
     await f.store.addEvents(seeded);
     await f.poll();
-    running = f.history.run(stop.signal, new AbortController().signal);
-    url = await f.app.listen({ host: '127.0.0.1', port: 0 });
-    b = await launchBrowser();
-    page = await b.browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.route('**/*', (route) => {
-      if (route.request().url().startsWith(url)) return route.continue();
-      external.push(route.request().url());
-      return route.abort();
-    });
+    d = await openDashboard(f);
+    ({ url, page, external, pageErrors } = d);
   }, { timeout: 120_000 });
 
   after(async () => {
-    await page?.close().catch(() => {});
-    await b?.close();
-    stop.abort();
-    await running;
+    await d?.close();
     await f?.close();
   });
 

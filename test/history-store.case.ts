@@ -183,5 +183,53 @@ export function storeCases(dialect: 'sqlite' | 'postgres', fresh: FreshLocation)
         await store.close();
       }
     });
+
+    it('a video gone before the store saw it keeps its last known title, not its id', async () => {
+      const { store } = await open();
+      try {
+        const gone = (videoId: string, at: number): VideoEvent => ({ v: 1, type: 'unavailable', videoId, fetchedAt: at, pollId: 'x' });
+        // Its last snapshot in the same batch.
+        await store.addEvents([snap('ccccccccccc', NOW, 5), gone('ccccccccccc', NOW + H)]);
+        // Only the feed knows it (a change arrived first).
+        const lost: VideoChange = { ...change('ddddddddddd', NOW, 1, 1), title: 'Known title', unavailable: true };
+        await store.addFeed([{ kind: 'change', id: 'c/0/1', videoId: 'ddddddddddd', title: 'Known title', at: NOW, change: lost }]);
+        await store.addEvents([gone('ddddddddddd', NOW + H)]);
+        // Nothing known yet: the id, until the feed brings the title.
+        await store.addEvents([gone('eeeeeeeeeee', NOW + H)]);
+        const before = (await store.listVideos()).videos.find((v) => v.id === 'eeeeeeeeeee')!;
+        assert.equal(before.title, 'eeeeeeeeeee');
+        const late: VideoChange = { ...change('eeeeeeeeeee', NOW, 1, 1), title: 'Late title', unavailable: true };
+        await store.addFeed([{ kind: 'change', id: 'c/0/2', videoId: 'eeeeeeeeeee', title: 'Late title', at: NOW, change: late }]);
+        const titles = Object.fromEntries((await store.listVideos()).videos.map((v) => [v.id, { title: v.title, available: v.available }]));
+        assert.deepEqual(titles.ccccccccccc, { title: 'Video ccccccccccc', available: false });
+        assert.deepEqual(titles.ddddddddddd, { title: 'Known title', available: false });
+        assert.deepEqual(titles.eeeeeeeeeee, { title: 'Late title', available: false });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("keeps each alert's latest outcome per sink and attaches it to the feed", async () => {
+      const { store } = await open();
+      try {
+        await store.addFeed([{ kind: 'alert', id: 'a1', videoId: 'aaaaaaaaaaa', title: 'Video aaaaaaaaaaa', at: NOW, alert: alert('a1', 'aaaaaaaaaaa', NOW) }]);
+        await store.addDeliveries([
+          { alertId: 'a1', sink: 'telegram', outcome: 'failed', reason: 'Telegram: 401 Unauthorized', at: NOW + 1 },
+          { alertId: 'a1', sink: 'webhook', outcome: 'delivered', at: NOW + 1 },
+        ]);
+        // A replay that succeeds replaces the failure; an older record arriving late does not.
+        await store.addDeliveries([{ alertId: 'a1', sink: 'telegram', outcome: 'delivered', at: NOW + 5 }]);
+        await store.addDeliveries([{ alertId: 'a1', sink: 'telegram', outcome: 'failed', reason: 'late', at: NOW + 2 }]);
+        const [entry] = await store.feed({ limit: 10, kind: 'alert' });
+        assert.equal(entry!.kind, 'alert');
+        const d = entry!.kind === 'alert' ? [...(entry!.delivery ?? [])].sort((x, y) => x.sink.localeCompare(y.sink)) : [];
+        assert.deepEqual(d, [
+          { sink: 'telegram', outcome: 'delivered', at: NOW + 5 },
+          { sink: 'webhook', outcome: 'delivered', at: NOW + 1 },
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

@@ -65,6 +65,15 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
   });
 }
 
+/** Polls `check` until it holds; fails after `timeoutMs` with `what()` (the output so far, say). */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: () => string = () => '', timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met in time:\n${what()}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
 /** Resolves with the output so far once `pattern` appears on the child's stdout. */
 export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventLog } from '../../engine/core/log.js';
 import { historyGroups, type Names, type TopicName } from '../core/topics.js';
+import { groupLag, readQuotaToday, stageGroups } from '../core/status.js';
 import type { HistoryCounters } from '../history/models.js';
 import type { HistoryStore } from '../history/store.js';
 import type { FeedHub } from './live.js';
@@ -47,17 +48,15 @@ export function createMetrics(src: MetricsSources): Registry {
   counter('ytwatch_history_alerts_stored_total', 'Alerts this process recorded for the feed.', (c) => c.alerts);
   counter('ytwatch_history_rows_pruned_total', 'History rows deleted by retention.', (c) => c.pruned);
 
-  if (src.quotaUnitsToday) {
-    const units = src.quotaUnitsToday;
-    new Gauge({
-      name: 'ytwatch_youtube_quota_units_today',
-      help: 'YouTube Data API quota units spent since midnight Pacific Time (the ledger of the poller).',
-      registers: [registry],
-      collect() {
-        this.set(units());
-      },
-    });
-  }
+  const units = src.quotaUnitsToday;
+  new Gauge({
+    name: 'ytwatch_youtube_quota_units_today',
+    help: 'YouTube Data API quota units spent since midnight Pacific Time (the poller\'s ledger; under `serve`, as the poller last recorded it).',
+    registers: [registry],
+    async collect() {
+      this.set(units ? units() : await readQuotaToday(src.log, src.names));
+    },
+  });
   if (src.lastPollUnits) {
     const last = src.lastPollUnits;
     new Gauge({
@@ -103,26 +102,16 @@ export function createMetrics(src: MetricsSources): Registry {
       }
     },
   });
-  const h = historyGroups(src.names);
-  const groups: Array<[string, TopicName]> = [
-    [src.names.group('detect'), 'videos'],
-    [src.names.group('notify'), 'outbox'],
-    [h.videos, 'videos'],
-    [h.changes, 'changes'],
-    [h.alerts, 'outbox'],
-  ];
+  const groups = stageGroups(src.names, historyGroups(src.names));
   new Gauge({
     name: 'ytwatch_consumer_lag',
     help: 'Records of the topic not yet committed by the consumer group (end offset minus committed offset; on Kafka, transaction markers add up to one per partition).',
     labelNames: ['group', 'topic'],
     registers: [registry],
     async collect() {
-      for (const [group, t] of groups) {
-        const topic = src.names.topic(t);
-        const [ends, committed] = await Promise.all([src.log.endOffsets(topic), src.log.committedOffsets(group, topic)]);
-        let lag = 0;
-        for (const [p, end] of ends) lag += Math.max(0, end - (committed.get(p) ?? 0));
-        this.set({ group, topic }, lag);
+      for (const g of groups) {
+        const topic = src.names.topic(g.topic);
+        this.set({ group: g.group, topic }, await groupLag(src.log, g.group, topic));
       }
     },
   });

@@ -9,6 +9,7 @@ import { VIDEO_ID } from '../core/video.js';
 import { epochMs, FeedEntry, HistoryPoint, VideoSummary } from '../history/models.js';
 import { SORT_KEYS } from '../history/store.js';
 import { toJsonSchema } from './json-schema.js';
+import { StatusView } from '../core/status.js';
 
 const videoId = z.string().regex(VIDEO_ID);
 
@@ -75,6 +76,15 @@ export const changesReply = toJsonSchema(z.object({ items: z.array(FeedEntry) })
 
 const check = z.object({ ok: z.boolean(), kind: z.string(), error: z.string().optional() });
 
-export const healthReply = toJsonSchema(z.object({ status: z.enum(['ok', 'unavailable']), store: check, log: check }));
+export const healthReply = toJsonSchema(
+  z.object({
+    status: z.enum(['ok', 'degraded', 'unavailable']).describe('degraded (still 200): polling or delivery is failing; see reasons'),
+    reasons: z.array(z.string()).optional(),
+    store: check,
+    log: check,
+  }),
+);
+
+export const statusReply = toJsonSchema(StatusView);
 
 export const websubParams = toJsonSchema(z.object({ channelId: z.string().max(64).describe('Channel id of the subscription (`UC…`)') }));

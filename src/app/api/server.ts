@@ -19,7 +19,9 @@ import type { SseLimits } from './sse.js';
 import { videoRoutes } from './routes-videos.js';
 import { websubRoutes } from './routes-websub.js';
 import type { WebSubCallback } from '../youtube/websub.js';
-import { healthReply } from './schemas.js';
+import { healthReply, statusReply } from './schemas.js';
+import { historyGroups } from '../core/topics.js';
+import { readHealth, readStatus, type Health } from '../core/status.js';
 
 export interface ApiOptions extends ProcessMetrics {
   store: HistoryStore;
@@ -83,15 +85,27 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const timeout = options.healthTimeoutMs ?? 2000;
   app.get(
     '/health',
-    { schema: { summary: 'Whether the history store and the event log answer (200) or not (503)', tags: ['ops'], response: { 200: healthReply, 503: healthReply } } },
+    {
+      schema: {
+        summary: 'Liveness: 200 while the history store and the event log answer (status ok, or degraded with the reasons when polling or delivery is failing), else 503',
+        tags: ['ops'],
+        response: { 200: healthReply, 503: healthReply },
+      },
+    },
     async (_req, reply) => {
+      let health: Health = { status: 'ok', reasons: [] };
       const [s, l] = await Promise.all([
         check(() => store.ping(), timeout),
-        check(() => log.endOffsets(names.topic('videos')), timeout),
+        check(async () => (health = await readHealth(log, names, clock())), timeout),
       ]);
       const ok = s.ok && l.ok;
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', store: { ...s, kind: store.dialect }, log: { ...l, kind: log.kind } });
+      return reply.code(ok ? 200 : 503).send({ status: ok ? health.status : 'unavailable', ...(health.reasons.length > 0 ? { reasons: health.reasons } : {}), store: { ...s, kind: store.dialect }, log: { ...l, kind: log.kind } });
     },
+  );
+  app.get(
+    '/status',
+    { schema: { summary: 'Last and next poll, quota today, each sink\'s last success and failure, dead letters waiting, consumer lag per stage (what `ytwatch status` prints)', tags: ['ops'], response: { 200: statusReply } } },
+    async () => readStatus(log, names, historyGroups(names), clock()),
   );
 
   const registry = createMetrics(options);

@@ -1,7 +1,8 @@
 import { loadEnv, loadFileConfig } from '../config/load.js';
 import type { Env, FileConfig } from '../config/schema.js';
 import { parseChannel, parsePlaylist, parseVideo, type Target } from '../youtube/targets.js';
-import { createLogger, type Logger } from '../runtime/logger.js';
+import { createLogger, defaultLogFormat, type Logger, type LogFormat } from '../runtime/logger.js';
+import { Progress } from '../runtime/progress.js';
 import type { CliArgs } from './args.js';
 
 export interface Context {
@@ -9,6 +10,9 @@ export interface Context {
   config: FileConfig;
   targets: Target[];
   logger: Logger;
+  logFormat: LogFormat;
+  /** The per-poll line and run summary, in the chosen format. */
+  progress: Progress;
 }
 
 /** Environment, config file and targets from flags and file, validated; throws ConfigError. */
@@ -20,7 +24,9 @@ export function loadContext(args: CliArgs): Context {
     ...[...args.channels, ...config.watch.channels].map(parseChannel),
     ...[...args.videos, ...config.watch.videos].map(parseVideo),
   ];
-  return { env, config, targets, logger: createLogger(env.YTWATCH_LOG_LEVEL) };
+  const logFormat = args.logFormat ?? defaultLogFormat();
+  const logger = createLogger(env.YTWATCH_LOG_LEVEL, logFormat);
+  return { env, config, targets, logger, logFormat, progress: new Progress(logFormat, logger) };
 }
 
 /**

@@ -41,7 +41,11 @@ export class HistoryApi {
       throw new ConfigError(`YTWATCH_API_TOKEN is too short (${options.token.length} characters) to listen on ${options.host}`, `use at least ${MIN_TOKEN_LENGTH} random characters, e.g. \`openssl rand -hex 24\``);
     }
     const hub = new FeedHub();
-    const history = await openHistory({ ...options, onFeed: (e) => hub.publish(e) });
+    const history = await openHistory({
+      ...options,
+      onFeed: (e) => hub.publish(e),
+      onDelivery: (d) => hub.publish({ kind: 'delivery', id: d.alertId, videoId: d.videoId, delivery: d.delivery }),
+    });
     const { store, stage } = history;
     let app: FastifyInstance | undefined;
     try {

@@ -1,11 +1,12 @@
 import { version } from '../core/version.js';
 import { YtwatchError } from '../../engine/core/errors.js';
-import { parseCli, USAGE } from './args.js';
+import { helpFor, parseCli } from './args.js';
 import { runCommand } from './commands/run.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { dlqCommand } from './commands/dlq.js';
 import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
 
 
 /** The CLI entry point: runs a command and sets the exit code; known errors become one line. */
@@ -13,7 +14,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const args = parseCli(argv);
     if (args.help || args.command === 'help') {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${helpFor(args)}\n`);
       return;
     }
     if (args.command === 'version') {
@@ -35,6 +36,9 @@ export async function main(argv: string[]): Promise<void> {
         break;
       case 'doctor':
         code = await doctorCommand();
+        break;
+      case 'status':
+        code = await statusCommand(args);
         break;
       case 'dlq':
         code = await dlqCommand(args);

@@ -4,6 +4,7 @@
  * descriptions (`npm run docs`) and a test fails when they drift.
  */
 import { z } from 'zod';
+import { defaultDataDir } from './paths.js';
 import { DURATION_WITH_UNIT } from '../../engine/core/duration.js';
 import { DEFAULT_RULES, MetricRules } from '../stages/rules.js';
 import { Count, optionalString } from '../core/settings.js';
@@ -16,7 +17,9 @@ import { HistoryConfig } from '../history/config.js';
 export const EnvSchema = z.object({
   ...YouTubeEnv,
   ...SINK_ENV,
-  YTWATCH_DATA_DIR: z.string().default('./.ytwatch').describe('Folder for the embedded event log, state, quota ledger and history. Created private (0700).'),
+  YTWATCH_DATA_DIR: optionalString
+    .transform((v) => v ?? defaultDataDir())
+    .describe('Folder for the embedded event log, state, quota ledger and history. Created private (0700). Default: `./.ytwatch` when run from a git checkout; for an installed ytwatch the per-user state folder: `$XDG_STATE_HOME/ytwatch` (else `~/.local/state/ytwatch`), `~/Library/Application Support/ytwatch` on macOS, `%LOCALAPPDATA%\\ytwatch` on Windows.'),
   YTWATCH_CONFIG: optionalString.describe('Path of the config file. Default `./ytwatch.config.json` when it exists.'),
   YTWATCH_TOPIC_PREFIX: z.string().default('').describe('Prefix for every topic and consumer group, so deployments can share one log.'),
   YTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the diagnostics written to stderr.'),

@@ -81,6 +81,50 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
+/** `ytwatch_deliveries`: the outcome of one alert at one sink, written by notify with its commit. */
+export const Delivery = z.object({
+  v: z.literal(1),
+  alertId: z.string(),
+  videoId: z.string(),
+  sink: z.string(),
+  outcome: z.enum(['delivered', 'failed']),
+  reason: z.string().optional(),
+  at: z.number().int(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+
+/** `ytwatch_status`, key `poll`: the poller's last outcome and the quota spent on the Pacific day `day`. */
+export const PollStatus = z.object({
+  /** When the last poll ended (successfully or not). */
+  at: z.number().int(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+  lastSuccessAt: z.number().int().optional(),
+  videos: z.number().int().optional(),
+  unitsToday: z.number(),
+  day: z.string(),
+  dailyBudget: z.number(),
+  nextAt: z.number().int().optional(),
+});
+export type PollStatus = z.infer<typeof PollStatus>;
+
+/** `ytwatch_status`, key `sink/<name>`: a sink's last success and last failure. */
+export const SinkStatus = z.object({
+  sink: z.string(),
+  lastSuccessAt: z.number().int().optional(),
+  lastFailureAt: z.number().int().optional(),
+  lastFailure: z.string().optional(),
+});
+export type SinkStatus = z.infer<typeof SinkStatus>;
+
+/** A `ytwatch_status` value: which shape is told by the key. */
+export const StatusRecord = z.union([PollStatus, SinkStatus]);
+export type StatusRecord = z.infer<typeof StatusRecord>;
+
+/** `ytwatch_dlq_marks`, keyed by dead-letter id: `dlq replay` / `dlq purge` handled it. */
+export const DlqMark = z.object({ action: z.enum(['replayed', 'purged']), at: z.number().int() });
+export type DlqMark = z.infer<typeof DlqMark>;
+
 /** `ytwatch_detect_state`, keyed by video id: what detect remembers per video (`LATEST_BY_OFFSET`'s current). */
 export const VideoState = z.object({
   title: z.string(),

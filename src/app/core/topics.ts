@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DEAD_LETTERS } from '../../engine/core/records.js';
 import { bindTopic, defineTopic, type Topic, type TopicDef } from '../../engine/core/topic.js';
 import type { TopicSpec } from '../../engine/core/log.js';
-import { Alert, VideoChange, VideoEvent, VideoState } from './events.js';
+import { Alert, Delivery, DlqMark, StatusRecord, VideoChange, VideoEvent, VideoState } from './events.js';
 
 export const CATALOGUE = {
   videos: defineTopic({ name: 'youtube_videos', schema: VideoEvent, key: (v) => v.videoId }),
@@ -19,6 +19,12 @@ export const CATALOGUE = {
   detectState: defineTopic({ name: 'ytwatch_detect_state', schema: VideoState, compacted: true }),
   /** notify's sent ledger: `sink:alertId` keys, value `1`; one partition shared by every worker. */
   notifySent: defineTopic({ name: 'ytwatch_notify_sent', schema: z.literal(1), compacted: true, partitions: 1 }),
+  /** What became of each alert at each sink (delivered / failed), for the dashboard's feed. */
+  deliveries: defineTopic({ name: 'ytwatch_deliveries', schema: Delivery, key: (d) => d.videoId }),
+  /** The last poll and each sink's last success and failure (keys `poll`, `sink/<name>`), for `status` and `/health`. */
+  status: defineTopic({ name: 'ytwatch_status', schema: StatusRecord, compacted: true, partitions: 1 }),
+  /** Which dead letters were replayed or purged (key: the dead letter's id). */
+  dlqMarks: defineTopic({ name: 'ytwatch_dlq_marks', schema: DlqMark, compacted: true, partitions: 1 }),
 } as const;
 
 export type TopicName = keyof typeof CATALOGUE;
@@ -35,9 +41,9 @@ export const GROUPS = {
 } as const;
 
 /** The consumer groups of the history stage: one per input topic. */
-export function historyGroups(names: Names): { videos: string; changes: string; alerts: string } {
+export function historyGroups(names: Names): { videos: string; changes: string; alerts: string; deliveries: string } {
   const g = names.group('history');
-  return { videos: g, changes: `${g}-changes`, alerts: `${g}-alerts` };
+  return { videos: g, changes: `${g}-changes`, alerts: `${g}-alerts`, deliveries: `${g}-deliveries` };
 }
 
 /** Topic and group names with the deployment's prefix applied. */

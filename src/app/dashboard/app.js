@@ -165,6 +165,9 @@
 
   // ---- chart -------------------------------------------------------------------------------
 
+  // Counts are whole numbers: tick steps of 1, 2, 5 × 10^k only (no 0.5 likes).
+  const INTEGER_INCRS = Array.from({ length: 13 }, (_, k) => [1, 2, 5].map((m) => m * 10 ** k)).flat();
+
   function chartOptions(width) {
     const muted = css('--muted');
     const grid = { stroke: css('--grid'), width: 1 };
@@ -188,8 +191,8 @@
       ],
       axes: [
         axis,
-        { ...axis, scale: 'v', size: 64, values: (u, vals) => vals.map(compact) },
-        { ...axis, scale: 'n', side: 1, size: 56, grid: { show: false }, values: (u, vals) => vals.map(compact) },
+        { ...axis, scale: 'v', size: 64, incrs: INTEGER_INCRS, values: (u, vals) => vals.map(compact) },
+        { ...axis, scale: 'n', side: 1, size: 64, grid: { show: false }, label: 'Likes · comments', labelSize: 18, labelFont: '11px system-ui, sans-serif', incrs: INTEGER_INCRS, values: (u, vals) => vals.map(compact) },
       ],
     };
   }
@@ -213,6 +216,7 @@
       return;
     }
     state.chart = new uPlot(chartOptions(Math.max(300, box.clientWidth - 16)), data, box);
+    box.uplot = state.chart; // for the browser test: axes and ticks
   }
 
   function select(id) {
@@ -251,9 +255,28 @@
       el('span', { class: 'dot' }),
       el('span', { class: 'what', text: what }),
       el('span', { class: 'who', text: e.title, title: e.title }),
-      el('span', { class: 'meta' }, el('time', { text: ago(e.at), title: new Date(e.at).toLocaleString() }), el('span', { text: e.kind }), ...chips));
+      el('span', { class: 'meta' }, el('time', { text: ago(e.at), title: new Date(e.at).toLocaleString() }), el('span', { text: e.kind }), ...chips, ...deliveryChips(e)));
     li.addEventListener('click', () => select(e.videoId));
     return li;
+  }
+
+  // An alert's outcome per sink: "delivered" / "failed" (with the reason as tooltip), or "pending".
+  function deliveryChips(e) {
+    if (e.kind !== 'alert') return [];
+    if (!e.delivery || e.delivery.length === 0) return [el('span', { class: 'chip d-pending', text: 'pending', title: 'not handled by notify yet' })];
+    return e.delivery.map((d) => el('span', {
+      class: `chip d-${d.outcome}`,
+      text: `${d.outcome === 'delivered' ? '✓' : '✗'} ${d.sink}`,
+      title: d.outcome === 'delivered' ? `delivered ${new Date(d.at).toLocaleString()}` : `failed: ${d.reason || 'unknown'} (see \`ytwatch dlq list\`)`,
+    }));
+  }
+
+  function applyDelivery(u) {
+    const entry = state.feed.find((x) => x.id === u.id && x.kind === 'alert');
+    if (!entry) return;
+    entry.delivery = u.delivery;
+    const li = document.querySelector(`#feed li[data-id="${CSS.escape(u.id)}"]`);
+    if (li) li.replaceWith(feedItem(entry, false));
   }
 
   function renderFeed() {
@@ -311,15 +334,38 @@
     es.addEventListener('open', () => setPill('live', 'ok', 'live'));
     es.addEventListener('error', () => setPill('live', 'warn', 'reconnecting'));
     for (const kind of ['change', 'alert']) es.addEventListener(kind, (m) => addLive(JSON.parse(m.data)));
+    es.addEventListener('delivery', (m) => applyDelivery(JSON.parse(m.data)));
   }
 
   async function checkHealth() {
     try {
       const res = await fetch('/health', { headers: headers({}) });
-      setPill('health', res.ok ? 'ok' : 'bad', res.ok ? 'healthy' : 'degraded');
+      const body = await res.json().catch(() => ({}));
+      const degraded = body.status === 'degraded';
+      setPill('health', res.ok ? (degraded ? 'warn' : 'ok') : 'bad', !res.ok ? 'unavailable' : degraded ? 'degraded' : 'healthy');
+      $('health').title = degraded ? body.reasons.join('\n') : res.ok ? 'Polling, delivery, store and event log are fine' : 'The store or the event log does not answer';
+      const reason = $('health-reason');
+      reason.textContent = degraded ? body.reasons[0] : '';
+      reason.hidden = !degraded;
     } catch {
       setPill('health', 'bad', 'offline');
     }
+  }
+
+  const when = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '—');
+
+  async function loadStatus() {
+    const s = await getJson('/status');
+    $('s-last').textContent = s.poll.lastAt ? `${when(s.poll.lastAt)} · ${s.poll.ok ? `${fmt(s.poll.videos)} videos` : `failed: ${s.poll.error}`}` : 'none yet';
+    $('s-next').textContent = when(s.poll.nextAt);
+    $('s-quota').textContent = `${fmt(s.quota.unitsToday)} / ${fmt(s.quota.dailyBudget)} units · resets ${when(s.quota.resetsAt)}`;
+    $('s-sinks').replaceChildren(...(s.sinks.length ? s.sinks.map((k) => {
+      const failing = k.lastFailureAt && (!k.lastSuccessAt || k.lastFailureAt > k.lastSuccessAt);
+      return el('div', { class: failing ? 'bad' : 'ok', title: k.lastFailure || '' , text: `${k.sink}: ${failing ? `failing since ${when(k.lastFailureAt)}` : `ok ${when(k.lastSuccessAt)}`}` });
+    }) : [document.createTextNode('nothing delivered yet')]));
+    $('s-dlq').textContent = `${fmt(s.deadLetters.waiting)} waiting`;
+    $('s-lag').textContent = s.lag.map((l) => `${l.stage} ${fmt(l.lag)}`).join(' · ');
+    $('status-updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   }
 
   function showError(err) {
@@ -350,6 +396,8 @@
   connect();
   checkHealth();
   setInterval(checkHealth, 30_000);
+  loadStatus().catch(showError);
+  setInterval(() => loadStatus().catch(showError), 15_000);
   setInterval(() => loadVideos().catch(showError), 60_000);
   getJson('/changes?limit=100').then((d) => {
     state.feed = d.items;

@@ -46,7 +46,16 @@ export interface FeedTable {
   data: string;
 }
 
+export interface DeliveriesTable {
+  alert_id: string;
+  sink: string;
+  outcome: 'delivered' | 'failed';
+  reason: string | null;
+  at: number;
+}
+
 export interface HistorySchema {
+  deliveries: DeliveriesTable;
   videos: VideosTable;
   snapshots: SnapshotsTable;
   feed: FeedTable;

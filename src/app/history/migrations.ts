@@ -51,6 +51,22 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('videos').execute();
     },
   },
+  '2026_12_deliveries': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('alert_id', 'text', (c) => c.notNull())
+        .addColumn('sink', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('deliveries_pk', ['alert_id', 'sink'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('deliveries').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -47,11 +47,25 @@ export const HistoryPoint = z.object({
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
+/** What became of an alert at one sink: the latest outcome (a replay that succeeds replaces a failure). */
+export const AlertDelivery = z.object({
+  sink: z.string(),
+  outcome: z.enum(['delivered', 'failed']),
+  reason: z.string().optional(),
+  at: epochMs,
+});
+export type AlertDelivery = z.infer<typeof AlertDelivery>;
+
 const feedBase = { id: z.string(), videoId: z.string(), title: z.string(), at: epochMs };
 /** A change or an alert as the feed (`GET /changes`, `GET /events`) shows it; the records without their version field. */
 export const FeedEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('change'), ...feedBase, change: VideoChange.omit({ v: true }) }),
-  z.object({ kind: z.literal('alert'), ...feedBase, alert: Alert.omit({ v: true }) }),
+  z.object({
+    kind: z.literal('alert'),
+    ...feedBase,
+    alert: Alert.omit({ v: true }),
+    delivery: z.array(AlertDelivery).optional().describe('Alerts only: the latest outcome at each sink (absent until notify handled it)'),
+  }),
 ]);
 export type FeedEntry = z.infer<typeof FeedEntry>;
 

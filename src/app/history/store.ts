@@ -1,9 +1,9 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Alert, Metric, VideoChange, VideoEvent } from '../core/events.js';
-import { WINDOWS, type Delta, type FeedEntry, type HistoryPoint, type Stats, type VideoSummary, type Window } from './models.js';
+import { WINDOWS, type AlertDelivery, type Delta, type FeedEntry, type HistoryPoint, type Stats, type VideoSummary, type Window } from './models.js';
 import type { Dialect, HistoryDb, HistorySchema } from './db.js';
 
-export { WINDOWS, type Window, type Stats, type Delta, type VideoSummary, type HistoryPoint, type FeedEntry } from './models.js';
+export { WINDOWS, type Window, type Stats, type Delta, type VideoSummary, type HistoryPoint, type FeedEntry, type AlertDelivery } from './models.js';
 
 export const SORT_KEYS = [
   'title', 'published', 'fetched', 'views', 'likes', 'comments',
@@ -27,6 +27,17 @@ export interface HistoryQuery {
   stepMs?: number;
   /** Most points returned. */
   limit: number;
+}
+
+/**
+ * The title to show for a video that became unavailable before the store had a row for it: its
+ * last snapshot in this batch, else the last change or alert about it, else its id.
+ */
+async function lastKnownTitle(db: Kysely<HistorySchema>, batch: VideoEvent[], videoId: string): Promise<string> {
+  const snap = batch.filter((e): e is Extract<VideoEvent, { type: 'snapshot' }> => e.type === 'snapshot' && e.videoId === videoId).at(-1);
+  if (snap) return snap.title;
+  const fed = await db.selectFrom('feed').select('title').where('video_id', '=', videoId).orderBy('at', 'desc').limit(1).executeTakeFirst();
+  return fed?.title ?? videoId;
 }
 
 const METRIC_COLS = ['views', 'likes', 'comments'] as const;
@@ -76,7 +87,7 @@ export class HistoryStore {
         const firstFetched = first.get(ev.videoId)!;
         const row = ev.type === 'snapshot'
           ? { video_id: ev.videoId, title: ev.title, channel_id: ev.channelId, channel_title: ev.channelTitle, published_at: ev.publishedAt, available: 1, views: ev.views, likes: ev.likes, comments: ev.comments, first_fetched: firstFetched, last_fetched: ev.fetchedAt }
-          : { video_id: ev.videoId, title: ev.videoId, channel_id: null, channel_title: null, published_at: null, available: 0, views: null, likes: null, comments: null, first_fetched: firstFetched, last_fetched: ev.fetchedAt };
+          : { video_id: ev.videoId, title: await lastKnownTitle(trx, events, ev.videoId), channel_id: null, channel_title: null, published_at: null, available: 0, views: null, likes: null, comments: null, first_fetched: firstFetched, last_fetched: ev.fetchedAt };
         await trx
           .insertInto('videos')
           .values(row)
@@ -122,7 +133,37 @@ export class HistoryStore {
       const res = await this.db.insertInto('feed').values(rows).onConflict((oc) => oc.doNothing()).returning('id').execute();
       for (const r of res) fresh.add(r.id);
     }
+    // A video first stored as unavailable has its id for a title; the feed knows its last title.
+    for (const e of entries) {
+      const gone = e.kind === 'change' ? e.change.unavailable : e.alert.kind === 'unavailable';
+      if (gone && e.title !== e.videoId) await this.db.updateTable('videos').set({ title: e.title }).where('video_id', '=', e.videoId).whereRef('title', '=', 'video_id').execute();
+    }
     return entries.filter((e) => fresh.has(e.id));
+  }
+
+  /** Records alerts' outcomes per sink; a newer outcome replaces an older one. */
+  async addDeliveries(rows: Array<{ alertId: string } & AlertDelivery>): Promise<void> {
+    for (const r of rows) {
+      await this.db
+        .insertInto('deliveries')
+        .values({ alert_id: r.alertId, sink: r.sink, outcome: r.outcome, reason: r.reason ?? null, at: r.at })
+        .onConflict((oc) => oc.columns(['alert_id', 'sink']).doUpdateSet({ outcome: r.outcome, reason: r.reason ?? null, at: r.at }).where('deliveries.at', '<=', r.at))
+        .execute();
+    }
+  }
+
+  /** The outcomes recorded for these alerts, by alert id. */
+  async deliveriesOf(alertIds: string[]): Promise<Map<string, AlertDelivery[]>> {
+    const out = new Map<string, AlertDelivery[]>();
+    for (let i = 0; i < alertIds.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('deliveries').selectAll().where('alert_id', 'in', alertIds.slice(i, i + CHUNK)).execute();
+      for (const r of rows) {
+        const list = out.get(r.alert_id) ?? [];
+        list.push({ sink: r.sink, outcome: r.outcome, ...(r.reason !== null ? { reason: r.reason } : {}), at: Number(r.at) });
+        out.set(r.alert_id, list);
+      }
+    }
+    return out;
   }
 
   /** Watched videos with current numbers and deltas, sorted and paged, plus the total count. */
@@ -202,9 +243,11 @@ export class HistoryStore {
     if (options.videoId !== undefined) q = q.where('video_id', '=', options.videoId);
     if (options.kind !== undefined) q = q.where('kind', '=', options.kind);
     const rows = await q.execute();
-    return rows.map((r) => {
+    const deliveries = await this.deliveriesOf(rows.filter((r) => r.kind === 'alert').map((r) => r.id));
+    return rows.map((r): FeedEntry => {
       const base = { id: r.id, videoId: r.video_id, title: r.title, at: Number(r.at) };
-      return r.kind === 'alert' ? { ...base, kind: 'alert', alert: JSON.parse(r.data) as Alert } : { ...base, kind: 'change', change: JSON.parse(r.data) as VideoChange };
+      const d = deliveries.get(r.id);
+      return r.kind === 'alert' ? { ...base, kind: 'alert', alert: JSON.parse(r.data) as Alert, ...(d ? { delivery: d } : {}) } : { ...base, kind: 'change', change: JSON.parse(r.data) as VideoChange };
     });
   }
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventLog, TopicSpec } from '../../engine/core/log.js';
 import type { Names } from '../core/topics.js';
 import { createEventLog } from '../../engine/log/create.js';
@@ -32,6 +34,11 @@ function kafkaLogger(logger?: Logger): OpenLogOptions['logger'] {
 /** Every topic ytwatch uses, with the state changelog co-partitioned with its input. */
 export function topicSpecs(names: Names, partitions: number): TopicSpec[] {
   return names.specs(partitions);
+}
+
+/** False when the embedded log has never been written (no `log.db`): readers then need not create the data folder. */
+export function logExists(options: OpenLogOptions): boolean {
+  return options.kafkaBrokers !== undefined || existsSync(join(options.dataDir, 'log.db'));
 }
 
 /** Opens the configured event log and creates ytwatch's topics. */

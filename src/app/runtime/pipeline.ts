@@ -6,7 +6,10 @@ import type { FetchStore } from '../youtube/fetch-store.js';
 import type { MembershipStore } from '../youtube/membership-store.js';
 import type { Target } from '../youtube/targets.js';
 import type { FetchStage, PollResult } from '../stages/fetch.js';
+import { detectCounters, type DetectCounters } from '../stages/detect.js';
 import type { NotifyCounters } from '../stages/notify.js';
+import { sleep } from '../../engine/core/time.js';
+import { describeError } from '../../engine/core/errors.js';
 import { drain, type Processor } from '../../engine/stream/processor.js';
 import { consumeLoop, runTogether } from '../../engine/stream/loops.js';
 import { readTopic } from '../../engine/stream/read.js';
@@ -15,6 +18,8 @@ import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { logOptions, openLog } from './open-log.js';
 import { PollSource } from './poll-loop.js';
+import type { Progress, PollReport, RunSummary } from './progress.js';
+import { StatusWriter } from './status.js';
 import { STAGE_NAMES, STAGES, type BuiltStage, type StageName, type StagePlugin } from './stages.js';
 
 export type { StageName };
@@ -29,6 +34,8 @@ export interface PipelineOptions {
   stages?: StageName[];
   /** Overrides `config.interval`. */
   interval?: string | number;
+  /** Where the per-poll line and the `--once` summary go; none when absent. */
+  progress?: Progress;
 }
 
 export interface OnceResult {
@@ -36,6 +43,7 @@ export interface OnceResult {
   delivered: number;
   failed: number;
   deadLetters: number;
+  summary: RunSummary;
 }
 
 /** The whole pipeline (or the stages this worker runs) on one log. */
@@ -47,12 +55,16 @@ export class Pipeline {
   private readonly processors: Array<{ name: StageName; processor: Processor<unknown> }> = [];
   private counters?: NotifyCounters;
   private lastPoll?: PollResult;
+  private readonly detected: DetectCounters = detectCounters();
+  private readonly status: StatusWriter;
 
   private constructor(
     readonly log: EventLog,
     readonly names: Names,
     private readonly options: PipelineOptions,
-  ) {}
+  ) {
+    this.status = new StatusWriter(log, names, options.logger);
+  }
 
   /** Opens the log and builds the stages asked for (default all), from the registry in `stages.ts`. */
   static async open(options: PipelineOptions): Promise<Pipeline> {
@@ -64,9 +76,11 @@ export class Pipeline {
     const log = await openLog(logOptions(env, config, names, logger));
     const p = new Pipeline(log, names, options);
     try {
+      await p.status.load();
+      const hooks = { detected: p.detected, onSinkBatch: (sink: string, delivered: number, failure: string | undefined) => p.status.sink(sink, { delivered, failure }) };
       // The fetch stage (and its data-folder lock) last: a second `run` is refused naming its consumer group.
       for (const name of [...stages.filter((n) => n !== 'fetch'), ...stages.filter((n) => n === 'fetch')]) {
-        const built: BuiltStage = await (STAGES[name] as StagePlugin).open({ env, config, log, names, logger, targets, sinks });
+        const built: BuiltStage = await (STAGES[name] as StagePlugin).open({ env, config, log, names, logger, targets, sinks, ...hooks });
         if (built.kind === 'fetch') {
           p.fetch = built.fetch;
           p.fetchStore = built.store;
@@ -87,16 +101,82 @@ export class Pipeline {
   async once(signal: AbortSignal): Promise<OnceResult> {
     const dlq = this.names.topic('deadLetters');
     const dlqBefore = await this.log.endOffsets(dlq);
-    const poll = this.fetch ? await this.fetch.poll(signal) : undefined;
+    let poll: PollResult | undefined;
+    const since = this.tally();
+    try {
+      poll = this.fetch ? await this.fetch.poll(signal) : undefined;
+    } catch (err) {
+      await this.recordPoll({ at: Date.now(), ok: false, error: describeError(err) });
+      throw err;
+    }
+    if (poll) await this.recordPoll({ at: Date.now(), ok: true, videos: poll.videos });
     this.lastPoll = poll ?? this.lastPoll;
-    if (poll) this.options.logger.info(poll, 'poll done');
     for (const { processor } of this.processors) await drain(processor, signal);
+    if (poll) this.options.progress?.poll(this.report(poll, Date.now(), since, undefined, false));
+    const summary: RunSummary = {
+      polls: poll ? 1 : 0,
+      videos: poll?.videos ?? 0,
+      changes: this.detected.changes,
+      firstSeen: this.detected.firstSeen,
+      sent: this.counters?.delivered ?? 0,
+      failed: this.counters?.failed ?? 0,
+      unitsToday: this.quotaUnitsToday() ?? 0,
+      dailyBudget: this.options.config.dailyBudget,
+    };
+    this.options.progress?.summary(summary);
+    await this.status.flush();
     return {
       poll,
-      delivered: this.counters?.delivered ?? 0,
-      failed: this.counters?.failed ?? 0,
+      delivered: summary.sent,
+      failed: summary.failed,
       deadLetters: (await readTopic(this.log, dlq, dlqBefore)).length,
+      summary,
     };
+  }
+
+  private recordPoll(p: { at: number; ok: boolean; error?: string; videos?: number; nextAt?: number }): Promise<void> {
+    return this.status.poll({ ...p, unitsToday: this.quotaUnitsToday() ?? 0, dailyBudget: this.options.config.dailyBudget });
+  }
+
+  /** This process's detect and notify totals so far. */
+  private tally(): { changes: number; firstSeen: number; sent: number; failed: number } {
+    return { changes: this.detected.changes, firstSeen: this.detected.firstSeen, sent: this.counters?.delivered ?? 0, failed: this.counters?.failed ?? 0 };
+  }
+
+  private report(poll: PollResult, at: number, since: ReturnType<Pipeline['tally']>, nextAt: number | undefined, pending: boolean): PollReport {
+    const now = this.tally();
+    const has = (stage: StageName) => this.processors.some((p) => p.name === stage);
+    return {
+      at,
+      videos: poll.videos,
+      units: poll.units,
+      membershipUnits: poll.membershipUnits,
+      statisticsUnits: poll.statisticsUnits,
+      unitsToday: this.quotaUnitsToday() ?? 0,
+      dailyBudget: this.options.config.dailyBudget,
+      nextAt,
+      ...(has('detect') ? { changes: now.changes - since.changes, firstSeen: now.firstSeen - since.firstSeen } : {}),
+      ...(has('notify') ? { sent: now.sent - since.sent, failed: now.failed - since.failed } : {}),
+      pending,
+    };
+  }
+
+  /**
+   * Waits until this process's detect and then notify have committed everything appended so far
+   * (so the poll's line counts its changes and alerts), or `deadline`. False when it gave up.
+   */
+  private async settle(deadline: number, stop: AbortSignal): Promise<boolean> {
+    for (const { name } of this.processors) {
+      const topic = this.names.topic(name === 'detect' ? 'videos' : 'outbox');
+      const group = this.names.group(name === 'detect' ? 'detect' : 'notify');
+      for (;;) {
+        const [ends, committed] = await Promise.all([this.log.endOffsets(topic), this.log.committedOffsets(group, topic)]);
+        if ([...ends].every(([p, end]) => (committed.get(p) ?? 0) >= end)) break;
+        if (Date.now() >= deadline || stop.aborted) return false;
+        await sleep(Math.min(200, deadline - Date.now()), stop).catch(() => {});
+      }
+    }
+    return true;
   }
 
   /**
@@ -111,7 +191,16 @@ export class Pipeline {
     const { fetch, fetchStore: store } = this;
     if (fetch && store) {
       const interval = parseInterval(this.options.interval ?? this.options.config.interval);
-      const source: Source = new PollSource({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger, onPoll: (poll) => (this.lastPoll = poll) });
+      let since = this.tally();
+      const afterPoll = async (poll: PollResult, nextAt: number) => {
+        const at = Date.now();
+        await this.recordPoll({ at, ok: true, videos: poll.videos, nextAt });
+        const settled = await this.settle(nextAt - 500, stop);
+        this.options.progress?.poll(this.report(poll, at, since, nextAt, !settled));
+        since = this.tally();
+      };
+      const onPollFailed = (error: string, nextAt: number) => this.recordPoll({ at: Date.now(), ok: false, error, nextAt });
+      const source: Source = new PollSource({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger, afterPoll, onPollFailed, onPoll: (poll) => (this.lastPoll = poll) });
       this.source = source;
       loops.push((halt, ab) => source.run(halt, ab));
     }
@@ -145,6 +234,7 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
+    await this.status.flush();
     for (const { processor } of this.processors) await processor.close().catch(() => {});
     for (const s of this.options.sinks) await s.close?.().catch(() => {});
     this.fetchStore?.close();

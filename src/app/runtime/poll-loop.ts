@@ -20,6 +20,23 @@ export interface PollLoopOptions {
   random?: () => number;
   /** Called after each successful poll. */
   onPoll?: (poll: PollResult) => void;
+  /** After each successful poll, with the time the next one starts; may wait for the stages to catch up. */
+  afterPoll?: (poll: PollResult, nextAt: number) => Promise<void>;
+  /** After a poll that failed and will be tried again (retriable error, quota). */
+  onPollFailed?: (reason: string, nextAt: number) => Promise<void>;
+}
+
+/**
+ * The warning for a fixed interval whose polls would spend more than the daily budget, with the
+ * numbers; `undefined` when it fits.
+ */
+export function overrunWarning(intervalSec: number, unitsPerPoll: number, dailyBudget: number): string | undefined {
+  const perDay = Math.ceil(86_400 / intervalSec) * unitsPerPoll;
+  if (perDay <= dailyBudget) return undefined;
+  const hours = (dailyBudget / unitsPerPoll) * intervalSec / 3600;
+  return `interval ${intervalSec} s × ${unitsPerPoll} unit(s) per poll = ${perDay.toLocaleString('en-US')} units a day, over the daily budget of ${dailyBudget.toLocaleString('en-US')}: ` +
+    `polling will stop after about ${hours < 1 ? `${Math.round(hours * 60)} min` : `${hours.toFixed(1)} h`} until the reset; ` +
+    `--interval auto (${autoInterval(unitsPerPoll, dailyBudget)} s) fits the budget`;
 }
 
 /** Midnight Pacific (YouTube's quota reset) after `now`, plus up to 5 minutes of jitter. */
@@ -55,6 +72,7 @@ export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abor
   const random = options.random ?? Math.random;
   let lastUnits = 0;
   let paused = false;
+  let warned = false;
   const pauseUntilReset = (why: string): number => {
     const resumeAt = resetTime(clock(), random);
     if (!paused) logger.warn({ resumeAt: new Date(resumeAt).toISOString() }, `${why}: polling paused until the daily reset (midnight Pacific Time)`);
@@ -72,7 +90,14 @@ export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abor
         lastUnits = poll.units;
         options.onPoll?.(poll);
         waitSec = interval === 'auto' ? autoInterval(Math.max(1, poll.steadyUnits), Math.max(1, dailyBudget - poll.listingUnitsPerDay)) : interval;
-        logger.info({ ...poll, nextPollInSec: waitSec }, 'poll done');
+        if (!warned && interval !== 'auto' && poll.units > 0) {
+          warned = true;
+          const warning = overrunWarning(interval, poll.units, dailyBudget);
+          if (warning) logger.warn(warning);
+        }
+        const nextAt = clock() + waitSec * 1000;
+        await options.afterPoll?.(poll, nextAt).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'poll report failed'));
+        waitSec = (nextAt - clock()) / 1000;
       } catch (err) {
         if (abort.aborted || stop.aborted) return;
         if (err instanceof YouTubeApiError && err.quotaExceeded) {
@@ -83,6 +108,7 @@ export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abor
         } else {
           throw err;
         }
+        await options.onPollFailed?.(describeError(err), clock() + waitSec * 1000).catch(() => {});
       }
     }
     await wakeup.sleep(waitSec * 1000, stop);

@@ -10,9 +10,9 @@ import type { Processor } from '../../engine/stream/processor.js';
 import type { Names } from '../core/topics.js';
 import type { Env, FileConfig } from '../config/schema.js';
 import type { Sink } from '../sinks/sink.js';
-import { createDetect } from '../stages/detect.js';
+import { createDetect, type DetectCounters } from '../stages/detect.js';
 import { FetchStage } from '../stages/fetch.js';
-import { createNotify, type NotifyCounters } from '../stages/notify.js';
+import { createNotify, type NotifyCounters, type NotifyOptions } from '../stages/notify.js';
 import { YouTubeClient } from '../youtube/client.js';
 import { FetchStore } from '../youtube/fetch-store.js';
 import { FeedClient } from '../youtube/feeds.js';
@@ -29,6 +29,10 @@ export interface StageContext {
   logger: Logger;
   targets: Target[];
   sinks: Sink[];
+  /** Detect adds its snapshots, first-seen videos, changes and alerts here after each commit. */
+  detected?: DetectCounters;
+  /** Notify reports each batch's outcome per sink here (the status topic). */
+  onSinkBatch?: NotifyOptions['onSinkBatch'];
 }
 
 /** A built stage: a processor (log → log or log → sinks), or the fetch stage with its quota ledger. */
@@ -91,20 +95,21 @@ export const STAGES = {
   },
   /** `rules`. */
   detect: {
-    open: async ({ config, log, names }) => {
-      const detect = createDetect({ log, names, rules: config.rules });
+    open: async ({ config, log, names, detected }) => {
+      const detect = createDetect({ log, names, rules: config.rules, counters: detected });
       await detect.start();
       return { kind: 'processor', processor: detect as Processor<unknown> };
     },
   },
   /** The sinks (`notify.*` and their environment variables). */
   notify: {
-    open: async ({ log, names, logger, sinks }) => {
+    open: async ({ log, names, logger, sinks, onSinkBatch }) => {
       const { processor, counters } = createNotify({
         log,
         names,
         sinks,
         onFailure: (alert, sink, reason) => logger.error({ alert: alert.id, video: alert.videoId, sink, reason }, 'alert dead-lettered'),
+        onSinkBatch,
       });
       await processor.start();
       return { kind: 'processor', processor: processor as Processor<unknown>, counters };

@@ -35,6 +35,8 @@ export interface Failure {
  */
 export interface Sink {
   readonly name: string;
+  /** Where it delivers, for people (`chat 42`, a webhook's host); never a secret. */
+  readonly target?: string;
   /**
    * `onSent` must be awaited right after each successful send with the alerts that send carried,
    * so a crash afterwards does not send them again.

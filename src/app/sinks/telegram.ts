@@ -82,6 +82,9 @@ export interface TelegramSinkOptions {
  */
 export class TelegramSink implements Sink {
   readonly name = 'telegram';
+  get target(): string {
+    return `chat ${this.options.chatId}`;
+  }
   readonly api: Api;
   private lastSent = 0;
   private blocked?: { reason: string; until: number };

@@ -31,6 +31,14 @@ export class WebhookError extends YtwatchError {
  */
 export class WebhookSink implements Sink {
   readonly name = 'webhook';
+  /** The host only: a webhook URL's path or query may hold a secret. */
+  get target(): string {
+    try {
+      return new URL(this.options.url).host;
+    } catch {
+      return 'webhook';
+    }
+  }
   private readonly fetch: typeof fetch;
   constructor(private readonly options: WebhookSinkOptions) {
     this.fetch = options.fetch ?? globalThis.fetch;

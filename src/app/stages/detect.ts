@@ -12,6 +12,21 @@ export interface DetectOptions {
   names: Names;
   rules: Rules;
   maxBatch?: number;
+  /** Totals of committed batches (for the per-poll line); updated only after each commit. */
+  counters?: DetectCounters;
+}
+
+/** What detect did, counted after each committed batch. */
+export interface DetectCounters {
+  snapshots: number;
+  /** Snapshots of videos seen for the first time (they set the baseline and alert nothing). */
+  firstSeen: number;
+  changes: number;
+  alerts: number;
+}
+
+export function detectCounters(): DetectCounters {
+  return { snapshots: 0, firstSeen: 0, changes: 0, alerts: 0 };
 }
 
 /**
@@ -29,6 +44,7 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
   const { log, names, rules } = options;
   const state = names.of('detectState');
   const store = new KeyedStore<VideoState>(log, state.name, state.def.serde);
+  let batch = detectCounters();
   return new Processor<VideoEvent>({
     log,
     stage: 'detect',
@@ -38,12 +54,18 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     stores: [store as KeyedStore<unknown>],
     maxBatch: options.maxBatch ?? 10000,
     handle: (items, ctx) => {
-      for (const item of items) detectOne(item, store, rules, names, ctx);
+      batch = detectCounters();
+      for (const item of items) detectOne(item, store, rules, names, ctx, batch);
+    },
+    afterCommit: () => {
+      const total = options.counters;
+      if (total) for (const k of Object.keys(batch) as Array<keyof DetectCounters>) total[k] += batch[k];
+      batch = detectCounters();
     },
   });
 }
 
-function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules: Rules, names: Names, ctx: ProcessContext): void {
+function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules: Rules, names: Names, ctx: ProcessContext, count: DetectCounters): void {
   const { record, value: ev } = item;
   if (record.key !== null && record.key !== ev.videoId) {
     ctx.deadLetter(record, `key ${record.key} does not match videoId ${ev.videoId}`);
@@ -55,6 +77,8 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
     store.put(ev.videoId, { ...prev, available: false, at: ev.fetchedAt });
     const change = changeOf(ev.videoId, prev.title, ev.fetchedAt, prev, prev, true);
     ctx.emit(names.of('changes').record(change));
+    count.changes++;
+    count.alerts++;
     const alert: Alert = {
       v: 1,
       id: alertId(record, 'unavailable'),
@@ -72,16 +96,20 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
   }
   const next = stateOf(ev);
   store.put(ev.videoId, next);
+  count.snapshots++;
   if (!prev) {
+    count.firstSeen++;
     if (ev.discoveredBy) ctx.emit(names.of('outbox').record(newVideoAlert(record, ev)));
     return;
   }
   const differs = METRICS.some((m) => prev[m] !== next[m]);
   if (!differs) return;
+  count.changes++;
   ctx.emit(names.of('changes').record(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)));
   for (const metric of METRICS) {
     const fired = firedRules(rules[metric], prev[metric], next[metric]);
     if (fired.length === 0) continue;
+    count.alerts++;
     const alert: Alert = {
       v: 1,
       id: alertId(record, metric),

@@ -1,12 +1,12 @@
 import { recordId, type EventLog } from '../../engine/core/log.js';
-import type { Alert, VideoChange, VideoEvent } from '../core/events.js';
+import type { Alert, Delivery, VideoChange, VideoEvent } from '../core/events.js';
 import { describeError } from '../../engine/core/errors.js';
 import { sleep } from '../../engine/core/time.js';
 import { historyGroups, type Names } from '../core/topics.js';
 import { Processor, drain } from '../../engine/stream/processor.js';
 import { consumeLoop } from '../../engine/stream/loops.js';
 import type { Logger } from 'pino';
-import type { FeedEntry, HistoryStore } from '../history/store.js';
+import type { AlertDelivery, FeedEntry, HistoryStore } from '../history/store.js';
 import type { HistoryCounters } from '../history/models.js';
 import { HISTORY_DEFAULTS } from '../history/config.js';
 
@@ -23,6 +23,8 @@ export interface HistoryServiceOptions {
   pruneEveryMs?: number;
   /** Called with each change or alert stored for the first time (the live feed). */
   onFeed?: (entry: FeedEntry) => void;
+  /** Called when an alert's outcome at a sink is stored, with all its outcomes so far. */
+  onDelivery?: (update: { alertId: string; videoId: string; delivery: AlertDelivery[] }) => void;
   maxBatch?: number;
   clock?: () => number;
 }
@@ -76,10 +78,23 @@ export class HistoryService {
         this.publish(await store.addFeed(entries));
       },
     });
+    const deliveries = new Processor<Delivery>({
+      ...common,
+      stage: 'history',
+      group: groups.deliveries,
+      input: names.of('deliveries'),
+      handle: async (items) => {
+        await store.addDeliveries(items.map(({ value: d }) => ({ alertId: d.alertId, sink: d.sink, outcome: d.outcome, ...(d.reason !== undefined ? { reason: d.reason } : {}), at: d.at })));
+        const ids = [...new Set(items.map((i) => i.value.alertId))];
+        const marked = await store.deliveriesOf(ids);
+        for (const d of items) this.options.onDelivery?.({ alertId: d.value.alertId, videoId: d.value.videoId, delivery: marked.get(d.value.alertId) ?? [] });
+      },
+    });
     this.processors.push(
       { name: 'history', processor: videos as Processor<unknown> },
       { name: 'history-changes', processor: changes as Processor<unknown> },
       { name: 'history-alerts', processor: alerts as Processor<unknown> },
+      { name: 'history-deliveries', processor: deliveries as Processor<unknown> },
     );
   }
 

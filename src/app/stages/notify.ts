@@ -1,5 +1,5 @@
 import type { EventLog } from '../../engine/core/log.js';
-import type { Alert } from '../core/events.js';
+import type { Alert, Delivery } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { Processor, type Item } from '../../engine/stream/processor.js';
 import type { Sink } from '../sinks/sink.js';
@@ -21,6 +21,8 @@ export interface NotifyOptions {
   maxBatch?: number;
   onFailure?: (alert: Alert, sink: string, reason: string) => void;
   onDelivered?: (alert: Alert, sink: string) => void;
+  /** After each sink handled its part of a batch: how many it delivered, and the last failure's reason. */
+  onSinkBatch?: (sink: string, delivered: number, failure: string | undefined) => void;
 }
 
 /**
@@ -51,14 +53,17 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
         const due = mine.filter((i) => !ledger.has(sink.name, i.value.id)).map((i) => i.value);
         const failures = await sink.deliver(due, ctx.signal, (sent) => ledger.record(sink.name, sent.map((a) => a.id)));
         const failed = new Map(failures.map((f) => [f.alert.id, f.reason]));
+        if (mine.length > 0) options.onSinkBatch?.(sink.name, mine.length - failed.size, failures.at(-1)?.reason);
         for (const item of mine) {
           const reason = failed.get(item.value.id);
+          const outcome: Delivery = { v: 1, alertId: item.value.id, videoId: item.value.videoId, sink: sink.name, outcome: reason === undefined ? 'delivered' : 'failed', ...(reason !== undefined ? { reason } : {}), at: Date.now() };
+          ctx.emit(options.names.of('deliveries').record(outcome));
           if (reason === undefined) {
             counters.delivered++;
             options.onDelivered?.(item.value, sink.name);
           } else {
             counters.failed++;
-            ctx.deadLetter(item.record, reason, { sink: sink.name });
+            ctx.deadLetter(item.record, reason, { sink: sink.name, ...(sink.target ? { target: sink.target } : {}) });
             options.onFailure?.(item.value, sink.name, reason);
           }
         }

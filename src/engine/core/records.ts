@@ -27,6 +27,8 @@ export const DeadLetter = z.object({
   headers: z.record(z.string()).optional(),
   at: z.number().int(),
   sink: z.string().optional(),
+  /** Where the sink was delivering (a chat, a webhook host), for listing. */
+  target: z.string().optional(),
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 

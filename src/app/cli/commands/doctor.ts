@@ -1,6 +1,6 @@
 import { describeError } from '../../../engine/core/errors.js';
 import { loadEnv } from '../../config/load.js';
-import { TelegramSink } from '../../sinks/telegram.js';
+import { TelegramApiError, TelegramSink } from '../../sinks/telegram.js';
 import { YouTubeClient } from '../../youtube/client.js';
 
 /**
@@ -43,5 +43,7 @@ export async function doctorCommand(): Promise<number> {
 
 function explain(err: unknown): string {
   const hint = (err as { hint?: string }).hint;
-  return `${describeError(err)}${hint ? ` — ${hint}` : ''}`;
+  // The line already starts with "Telegram:"; the error need not say it again.
+  const message = err instanceof TelegramApiError ? `${err.code} ${err.description}` : describeError(err);
+  return `${message}${hint ? ` — ${hint}` : ''}`;
 }
