@@ -11,10 +11,13 @@ export function renderMarkdown(r: any): string {
   lines.push(`Measured by \`npm run bench${m.quick ? ' -- --quick' : ''}\` on ${m.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GiB, Node ${m.node}. Everything runs on loopback against the project's fakes and a single-node Apache Kafka started from its own jars; figures are medians of ${m.quick ? 1 : 3} runs unless noted. Total ${r.seconds} s.`, '');
 
   lines.push('## Quota (units per poll, measured at the YouTube fake)', '');
-  lines.push('| videos | source | ytwatch | limit 2·⌈N/50⌉ | seeds N+⌈N/5⌉ | seeds ÷ ytwatch | first poll (incl. channel look-up) | shortest interval on 10,000 units/day |');
-  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  if (r.quotaMeasuredAt) lines.push(`Re-measured on ${r.quotaMeasuredAt.slice(0, 10)} by \`npm run bench -- --quota-only\`.`, '');
+  lines.push('Membership comes from the public feeds after a target\'s first full listing: a poll costs the statistics (⌈N/50⌉) plus, for a playlist, one size check; one full listing a day is set aside by `--interval auto`.', '');
+  lines.push('| videos | source | ytwatch (membership + statistics) | limit ⌈N/50⌉ (+1 playlist) | without feeds 2·⌈N/50⌉ | seeds N+⌈N/5⌉ | seeds ÷ ytwatch | first poll | full listing a day | shortest interval on 10,000 units/day |');
+  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const q of r.quota) {
-    lines.push(`| ${n(q.videos)} | ${q.source} | ${q.unitsPerPoll} ${ok(q.unitsPerPoll <= q.limit)} | ${q.limit} | ${n(q.seedsUnits)} | ${q.seedsOverYtwatch}× | ${q.firstPollUnits} | ${n(q.shortestIntervalSec)} s |`);
+    const split = q.membershipUnits === undefined ? '' : ` (${q.membershipUnits} + ${q.statisticsUnits})`;
+    lines.push(`| ${n(q.videos)} | ${q.source} | ${q.unitsPerPoll}${split} ${ok(q.unitsPerPoll <= q.limit)} | ${q.limit} | ${n(q.withoutFeedsUnits ?? 2 * Math.ceil(q.videos / 50))} | ${n(q.seedsUnits)} | ${q.seedsOverYtwatch}× | ${q.firstPollUnits} | ${n(q.fullListingUnitsPerDay ?? 0)} | ${n(q.shortestIntervalSec)} s |`);
   }
   lines.push('');
 

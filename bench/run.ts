@@ -2,9 +2,10 @@
  * `npm run bench [-- --quick]`: quota, embedded and Kafka throughput, latency, history query —
  * against the project's fakes on loopback and the real broker. Prints a table, writes
  * bench/results.json and BENCHMARKS.md. Medians of several runs; nothing here is asserted.
+ * `-- --quota-only` measures the quota alone (seconds, no Kafka) and updates that section.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafka } from '../test/helpers/kafka.js';
@@ -42,6 +43,14 @@ async function main(): Promise<void> {
 
   log('quota');
   const quota = await benchQuota([5, 50, 120, 1000, 5000]);
+  if (process.argv.includes('--quota-only')) {
+    const previous = JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as Record<string, unknown>;
+    const results = { ...previous, quota, quotaMeasuredAt: new Date().toISOString() };
+    writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderMarkdown(results));
+    process.stdout.write(renderMarkdown({ ...results }).split('\n## Throughput')[0]!);
+    return;
+  }
 
   log('embedded');
   const videos = quick ? 2_000 : 10_000;

@@ -25,7 +25,7 @@ describe('sources', () => {
 
   it('the poller polls at once when woken, not after its hour-long interval', async () => {
     let polls = 0;
-    const fetch = { poll: async (): Promise<PollResult> => ({ pollId: String(++polls), videos: 1, snapshots: 1, unavailable: 0, units: 1 }) } as unknown as FetchStage;
+    const fetch = { poll: async (): Promise<PollResult> => ({ pollId: String(++polls), videos: 1, snapshots: 1, unavailable: 0, newVideos: 0, units: 1, membershipUnits: 0, statisticsUnits: 1, steadyUnits: 1, listingUnitsPerDay: 0 }) } as unknown as FetchStage;
     const store = { unitsOn: () => 0 } as unknown as FetchStore;
     const source = new PollSource({ fetch, store, interval: 3600, dailyBudget: 10_000, logger: createLogger('silent') });
     const stop = new AbortController();

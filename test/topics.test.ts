@@ -26,6 +26,16 @@ describe('topic catalogue', () => {
     assert.deepEqual(t.parse(null), { ok: false, reason: 'empty value (tombstone) on a data topic' });
   });
 
+  it('carries the new-video records: a snapshot with discoveredBy, an alert of kind new', () => {
+    const videos = names().of('videos');
+    const found: VideoSnapshot = { ...snap, discoveredBy: 'push' };
+    assert.deepEqual(videos.parse(videos.record(found).value as Buffer), { ok: true, value: found });
+    assert.match((videos.parse(Buffer.from(JSON.stringify({ ...snap, discoveredBy: 'rumour' }))) as { reason: string }).reason, /^invalid: discoveredBy: /);
+    const outbox = names().of('outbox');
+    const alert: Alert = { v: 1, id: 'i', videoId: 'aaaaaaaaaaa', title: 't', kind: 'new', metric: null, previous: null, current: null, rules: ['new:feed'], at: 1 };
+    assert.deepEqual(outbox.parse(outbox.record(alert).value as Buffer), { ok: true, value: alert });
+  });
+
   it('creates every topic, the state co-partitioned with its input and the ledger on one partition', () => {
     const specs = names().specs(6);
     assert.equal(specs.length, Object.keys(CATALOGUE).length);

@@ -8,9 +8,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/app.js', '/style.css', '/favicon.svg', '/vendor/uplot.js', '/vendor/uplot.css']);
 
-/** True for a route served without the token: {@link PUBLIC_ROUTES} and the OpenAPI UI's `/docs/static/…`. */
+/**
+ * The WebSub callback (served only with `WEBSUB_CALLBACK_URL`): YouTube's hub reaches it from the
+ * internet, so it needs no token and answers any `Host`. It holds no data: it echoes a challenge only
+ * for a subscription ytwatch asked for, and notifications are authenticated by their HMAC signature.
+ */
+export const WEBSUB_ROUTE = '/websub/:channelId';
+
+/** True for a route served without the token: {@link PUBLIC_ROUTES}, the OpenAPI UI's `/docs/static/…` and {@link WEBSUB_ROUTE}. */
 export function isPublicRoute(route: string): boolean {
-  return PUBLIC_ROUTES.has(route) || route.startsWith('/docs/static/');
+  return PUBLIC_ROUTES.has(route) || route.startsWith('/docs/static/') || route === WEBSUB_ROUTE;
 }
 
 /** Routes that accept `?access_token=` (a browser cannot set a header there): the dashboard page and `/events`. */
@@ -95,11 +102,13 @@ export function hostName(header: string): string {
 /**
  * Without a token, answers only requests whose `Host` names loopback (`localhost`, `127.x.x.x`,
  * `[::1]`) or one of `extra`: a page on another site that rebinds its DNS name to 127.0.0.1 sends its
- * own name as `Host` and gets 403 (DNS rebinding).
+ * own name as `Host` and gets 403 (DNS rebinding). {@link WEBSUB_ROUTE} is exempt (the hub reaches it
+ * through a proxy under its public name).
  */
 export function hostAllowList(extra: string[] = []) {
   const allowed = new Set(extra.map(hostName));
   return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.routeOptions.url === WEBSUB_ROUTE) return;
     const name = hostName(req.headers.host ?? '');
     if (isLoopback(name) || allowed.has(name)) return;
     return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `Host ${JSON.stringify(name.slice(0, 100))} is not allowed without a token: open the API as http://127.0.0.1:<port>, or set YTWATCH_API_TOKEN` });

@@ -12,6 +12,8 @@ export interface ProcessMetrics {
   quotaUnitsToday?: () => number;
   /** Alerts the notify stage of this process delivered or dead-lettered. */
   delivery?: () => { delivered: number; failed: number };
+  /** Units the latest poll spent on membership and on statistics, once one finished. */
+  lastPollUnits?: () => { membership: number; statistics: number } | undefined;
 }
 
 export interface MetricsSources extends ProcessMetrics {
@@ -55,6 +57,22 @@ export function createMetrics(src: MetricsSources): Registry {
       this.set(units ? units() : await readQuotaToday(src.log, src.names));
     },
   });
+  if (src.lastPollUnits) {
+    const last = src.lastPollUnits;
+    new Gauge({
+      name: 'ytwatch_youtube_poll_units',
+      help: 'Quota units of the latest poll, by part: membership (playlistItems, channels) and statistics (videos.list).',
+      labelNames: ['part'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const u = last();
+        if (!u) return;
+        this.set({ part: 'membership' }, u.membership);
+        this.set({ part: 'statistics' }, u.statistics);
+      },
+    });
+  }
   if (src.delivery) {
     const delivery = src.delivery;
     new Counter({

@@ -86,3 +86,5 @@ export const healthReply = toJsonSchema(
 );
 
 export const statusReply = toJsonSchema(StatusView);
+
+export const websubParams = toJsonSchema(z.object({ channelId: z.string().max(64).describe('Channel id of the subscription (`UC…`)') }));

@@ -17,6 +17,8 @@ import { createMetrics, type ProcessMetrics } from './metrics.js';
 import { feedRoutes } from './routes-feed.js';
 import type { SseLimits } from './sse.js';
 import { videoRoutes } from './routes-videos.js';
+import { websubRoutes } from './routes-websub.js';
+import type { WebSubCallback } from '../youtube/websub.js';
 import { healthReply, statusReply } from './schemas.js';
 import { historyGroups } from '../core/topics.js';
 import { readHealth, readStatus, type Health } from '../core/status.js';
@@ -40,6 +42,8 @@ export interface ApiOptions extends ProcessMetrics {
   token?: string;
   /** Without a token, `Host` names answered besides loopback ones (DNS-rebinding guard). */
   allowedHosts?: string[];
+  /** When set, serves the WebSub callback `/websub/:channelId` (no token, any `Host`: see auth.ts). */
+  websub?: WebSubCallback;
 }
 
 
@@ -72,6 +76,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         { name: 'videos', description: 'Videos and their history' },
         { name: 'feed', description: 'Changes and alerts' },
         { name: 'ops', description: 'Health and metrics' },
+        ...(options.websub ? [{ name: 'websub', description: 'WebSub push from YouTube\'s hub (no token: signed by the hub)' }] : []),
       ],
     },
   });
@@ -112,6 +117,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   videoRoutes(app, store, clock);
   feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000, options.sse);
   dashboardRoutes(app);
+  if (options.websub) await websubRoutes(app, options.websub);
   await app.ready();
   return app;
 }

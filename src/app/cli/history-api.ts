@@ -7,12 +7,15 @@ import { buildApi, isLoopback, listen } from '../api/server.js';
 import { openHistory, type HistoryRuntimeOptions } from '../runtime/history.js';
 import type { HistoryService } from '../stages/history.js';
 import type { HistoryStore } from '../history/store.js';
+import type { WebSubCallback } from '../youtube/websub.js';
 
 export interface HistoryApiOptions extends ProcessMetrics, Omit<HistoryRuntimeOptions, 'onFeed'> {
   host: string;
   port: number;
   /** Required unless `host` is a loopback address. */
   token?: string;
+  /** Serves the WebSub callback route (see `routes-websub.ts`). */
+  websub?: WebSubCallback;
 }
 
 /**
@@ -50,8 +53,10 @@ export class HistoryApi {
         store, log, names, hub, logger,
         counters: stage.counters,
         token: options.token,
+        websub: options.websub,
         quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
+        lastPollUnits: options.lastPollUnits,
       });
       const url = await listen(app, options.host, options.port);
       await stage.start();

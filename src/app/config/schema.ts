@@ -8,7 +8,7 @@ import { defaultDataDir } from './paths.js';
 import { DURATION_WITH_UNIT } from '../../engine/core/duration.js';
 import { DEFAULT_RULES, MetricRules } from '../stages/rules.js';
 import { Count, optionalString } from '../core/settings.js';
-import { YouTubeConfig, YouTubeEnv } from '../youtube/config.js';
+import { WebSubConfig, YouTubeConfig, YouTubeEnv } from '../youtube/config.js';
 import { NotifyConfig } from '../sinks/config.js';
 import { SINK_ENV } from '../sinks/registry.js';
 import { HistoryConfig } from '../history/config.js';
@@ -60,6 +60,7 @@ export const FileConfigSchema = z
       .describe('Alert rules per metric (`any`, `delta`, `percent`, `every`, `milestones`). Default: likes any, comments any, views every 200.'),
     notify: NotifyConfig.default({}),
     youtube: YouTubeConfig.default({}),
+    websub: WebSubConfig.default({}).describe('WebSub push of new uploads (with `WEBSUB_CALLBACK_URL`).'),
     partitions: Count.default(1).describe('Partitions of new topics on the embedded log (Kafka: see the Kafka section).'),
     history: HistoryConfig.default({})
       .describe('The history store behind the API and dashboard (`serve`, `run --port`).'),

@@ -21,8 +21,14 @@ export const VideoSnapshot = z.object({
   comments: count,
   fetchedAt: z.number().int(),
   pollId: z.string(),
+  /**
+   * Set when this video just joined a watched channel or playlist that had been listed before: how
+   * ytwatch found it (its feed, a full listing, a WebSub push). Detect raises one 🆕 alert for it.
+   */
+  discoveredBy: z.enum(['feed', 'listing', 'push']).optional(),
 });
 export type VideoSnapshot = z.infer<typeof VideoSnapshot>;
+export type Discovery = NonNullable<VideoSnapshot['discoveredBy']>;
 
 /** `youtube_videos`, keyed by video id: a watched video YouTube no longer returns (deleted, private). */
 export const VideoUnavailable = z.object({
@@ -64,7 +70,8 @@ export const Alert = z.object({
   id: z.string(),
   videoId: z.string(),
   title: z.string(),
-  kind: z.enum(['change', 'unavailable']),
+  /** `new`: a video that joined a watched channel or playlist (see `discoveredBy`). */
+  kind: z.enum(['change', 'unavailable', 'new']),
   metric: z.enum(METRICS).nullable(),
   previous: z.number().nullable(),
   current: z.number().nullable(),

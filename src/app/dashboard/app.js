@@ -241,8 +241,8 @@
     if (e.kind === 'alert') {
       const a = e.alert;
       metric = a.metric;
-      what = a.kind === 'unavailable' ? 'No longer available' : `${LABEL[a.metric]} ${fmt(a.previous)} → ${fmt(a.current)}`;
-      if (a.kind !== 'unavailable' && a.previous !== null && a.current !== null) what += ` (${signed(a.current - a.previous)})`;
+      what = a.kind === 'new' ? '🆕 New video' : a.kind === 'unavailable' ? 'No longer available' : `${LABEL[a.metric]} ${fmt(a.previous)} → ${fmt(a.current)}`;
+      if (a.kind === 'change' && a.previous !== null && a.current !== null) what += ` (${signed(a.current - a.previous)})`;
       chips = a.rules.map((r) => el('span', { class: 'chip', text: r }));
     } else {
       const c = e.change;

@@ -3,6 +3,7 @@ import { names as makeNames, type Names } from '../core/topics.js';
 import type { Env, FileConfig } from '../config/schema.js';
 import { parseInterval } from '../config/load.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
+import type { MembershipStore } from '../youtube/membership-store.js';
 import type { Target } from '../youtube/targets.js';
 import type { FetchStage, PollResult } from '../stages/fetch.js';
 import { detectCounters, type DetectCounters } from '../stages/detect.js';
@@ -49,9 +50,11 @@ export interface OnceResult {
 export class Pipeline {
   private fetch?: FetchStage;
   private fetchStore?: FetchStore;
+  private membershipStore?: MembershipStore;
   private source?: Source;
   private readonly processors: Array<{ name: StageName; processor: Processor<unknown> }> = [];
   private counters?: NotifyCounters;
+  private lastPoll?: PollResult;
   private readonly detected: DetectCounters = detectCounters();
   private readonly status: StatusWriter;
 
@@ -81,6 +84,7 @@ export class Pipeline {
         if (built.kind === 'fetch') {
           p.fetch = built.fetch;
           p.fetchStore = built.store;
+          p.membershipStore = built.members;
         } else {
           p.processors.push({ name, processor: built.processor });
           if (built.counters) p.counters = built.counters;
@@ -106,6 +110,7 @@ export class Pipeline {
       throw err;
     }
     if (poll) await this.recordPoll({ at: Date.now(), ok: true, videos: poll.videos });
+    this.lastPoll = poll ?? this.lastPoll;
     for (const { processor } of this.processors) await drain(processor, signal);
     if (poll) this.options.progress?.poll(this.report(poll, Date.now(), since, undefined, false));
     const summary: RunSummary = {
@@ -145,6 +150,8 @@ export class Pipeline {
       at,
       videos: poll.videos,
       units: poll.units,
+      membershipUnits: poll.membershipUnits,
+      statisticsUnits: poll.statisticsUnits,
       unitsToday: this.quotaUnitsToday() ?? 0,
       dailyBudget: this.options.config.dailyBudget,
       nextAt,
@@ -175,9 +182,10 @@ export class Pipeline {
   /**
    * Polls every interval and keeps every stage consuming until `stop` is aborted; then finishes the
    * batch in flight and returns. `abort` cancels in-flight work (second signal, shutdown deadline).
-   * A fatal error (bad key, unknown target) rejects.
+   * A fatal error (bad key, unknown target) rejects. `sources` run beside the poller (the WebSub
+   * {@link PushSource}, which needs the API server to receive its notifications).
    */
-  async run(stop: AbortSignal, abort: AbortSignal): Promise<void> {
+  async run(stop: AbortSignal, abort: AbortSignal, sources: Source[] = []): Promise<void> {
     const { logger } = this.options;
     const loops = this.processors.map(({ name, processor }) => (halt: AbortSignal, ab: AbortSignal) => consumeLoop(name, processor, halt, ab, logger));
     const { fetch, fetchStore: store } = this;
@@ -192,11 +200,22 @@ export class Pipeline {
         since = this.tally();
       };
       const onPollFailed = (error: string, nextAt: number) => this.recordPoll({ at: Date.now(), ok: false, error, nextAt });
-      const source: Source = new PollSource({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger, afterPoll, onPollFailed });
+      const source: Source = new PollSource({ fetch, store, interval, dailyBudget: this.options.config.dailyBudget, logger, afterPoll, onPollFailed, onPoll: (poll) => (this.lastPoll = poll) });
       this.source = source;
       loops.push((halt, ab) => source.run(halt, ab));
     }
+    for (const source of sources) loops.push((halt, ab) => source.run(halt, ab));
     await runTogether(stop, abort, loops);
+  }
+
+  /** This process's fetch stage, if it runs one (the push source feeds through it). */
+  fetchStage(): FetchStage | undefined {
+    return this.fetch;
+  }
+
+  /** Units the latest poll spent on membership and on statistics. */
+  lastPollUnits(): { membership: number; statistics: number } | undefined {
+    return this.lastPoll && { membership: this.lastPoll.membershipUnits, statistics: this.lastPoll.statisticsUnits };
   }
 
   /** Polls now instead of at the end of the current wait (when this process runs the fetch stage). */
@@ -219,6 +238,7 @@ export class Pipeline {
     for (const { processor } of this.processors) await processor.close().catch(() => {});
     for (const s of this.options.sinks) await s.close?.().catch(() => {});
     this.fetchStore?.close();
+    this.membershipStore?.close();
     await this.log.close();
   }
 }

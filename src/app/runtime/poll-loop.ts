@@ -9,12 +9,17 @@ import type { Logger } from './logger.js';
 export interface PollLoopOptions {
   fetch: FetchStage;
   store: FetchStore;
-  /** Seconds between polls, or `auto`: the shortest interval at which polls fit `dailyBudget`. */
+  /**
+   * Seconds between polls, or `auto`: the shortest interval at which polls between full listings
+   * (statistics, plus a unit per playlist) fit `dailyBudget` minus the daily full listings.
+   */
   interval: number | 'auto';
   dailyBudget: number;
   logger: Logger;
   clock?: () => number;
   random?: () => number;
+  /** Called after each successful poll. */
+  onPoll?: (poll: PollResult) => void;
   /** After each successful poll, with the time the next one starts; may wait for the stages to catch up. */
   afterPoll?: (poll: PollResult, nextAt: number) => Promise<void>;
   /** After a poll that failed and will be tried again (retriable error, quota). */
@@ -83,7 +88,8 @@ export async function pollLoop(options: PollLoopOptions, stop: AbortSignal, abor
         const poll = await fetch.poll(abort);
         paused = false;
         lastUnits = poll.units;
-        waitSec = interval === 'auto' ? autoInterval(Math.max(1, poll.units), dailyBudget) : interval;
+        options.onPoll?.(poll);
+        waitSec = interval === 'auto' ? autoInterval(Math.max(1, poll.steadyUnits), Math.max(1, dailyBudget - poll.listingUnitsPerDay)) : interval;
         if (!warned && interval !== 'auto' && poll.units > 0) {
           warned = true;
           const warning = overrunWarning(interval, poll.units, dailyBudget);

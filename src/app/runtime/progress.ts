@@ -5,6 +5,9 @@ export interface PollReport {
   at: number;
   videos: number;
   units: number;
+  /** `units` split: membership (listings, size checks) and statistics (`videos.list`). */
+  membershipUnits?: number;
+  statisticsUnits?: number;
   unitsToday: number;
   dailyBudget: number;
   /** When the next poll starts (absent under `--once`). */

@@ -15,6 +15,9 @@ import { FetchStage } from '../stages/fetch.js';
 import { createNotify, type NotifyCounters, type NotifyOptions } from '../stages/notify.js';
 import { YouTubeClient } from '../youtube/client.js';
 import { FetchStore } from '../youtube/fetch-store.js';
+import { FeedClient } from '../youtube/feeds.js';
+import { MembershipStore } from '../youtube/membership-store.js';
+import { parseInterval } from '../config/load.js';
 import type { Target } from '../youtube/targets.js';
 import type { Logger } from './logger.js';
 
@@ -35,7 +38,7 @@ export interface StageContext {
 /** A built stage: a processor (log → log or log → sinks), or the fetch stage with its quota ledger. */
 export type BuiltStage =
   | { kind: 'processor'; processor: Processor<unknown>; counters?: NotifyCounters }
-  | { kind: 'fetch'; fetch: FetchStage; store: FetchStore };
+  | { kind: 'fetch'; fetch: FetchStage; store: FetchStore; members: MembershipStore };
 
 export interface StagePlugin {
   /** Checks the configuration before the log is opened (one line naming the fix). */
@@ -45,7 +48,7 @@ export interface StagePlugin {
 }
 
 export const STAGES = {
-  /** `youtube.*`, `interval`, `dailyBudget`, `YOUTUBE_API_KEY`, `YOUTUBE_API_ROOT`. */
+  /** `youtube.*`, `interval`, `dailyBudget`, `YOUTUBE_API_KEY`, `YOUTUBE_API_ROOT`, `YOUTUBE_FEEDS_ROOT`. */
   fetch: {
     check: ({ env, targets }) => {
       if (!env.YOUTUBE_API_KEY) throw new YtwatchError('YOUTUBE_API_KEY is not set', { hint: 'create a YouTube Data API v3 key and put YOUTUBE_API_KEY=… in the environment or .env (or try `ytwatch demo`)' });
@@ -53,6 +56,14 @@ export const STAGES = {
     },
     open: async ({ env, config, log, names, logger, targets }) => {
       const store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
+      let members: MembershipStore;
+      try {
+        members = new MembershipStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
+      } catch (err) {
+        store.close();
+        throw err;
+      }
+      const warned = new Set<string>();
       const client = new YouTubeClient({
         apiKey: env.YOUTUBE_API_KEY!,
         apiRoot: env.YOUTUBE_API_ROOT,
@@ -68,8 +79,18 @@ export const STAGES = {
         attempts: config.youtube.attempts,
         baseDelayMs: config.youtube.baseDelayMs,
         onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
+        membership: {
+          store: members,
+          feeds: new FeedClient({ root: env.YOUTUBE_FEEDS_ROOT, timeoutMs: config.youtube.timeoutMs }),
+          fullListingEveryMs: (parseInterval(config.youtube.fullListingEvery) as number) * 1000,
+          onFeedError: (source, err) => {
+            const first = !warned.has(source.key);
+            warned.add(source.key);
+            logger[first ? 'warn' : 'debug']({ target: source.key, err: describeError(err) }, 'feed unreadable; listing this target in full (costs quota)');
+          },
+        },
       });
-      return { kind: 'fetch', fetch, store };
+      return { kind: 'fetch', fetch, store, members };
     },
   },
   /** `rules`. */

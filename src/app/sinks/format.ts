@@ -60,6 +60,7 @@ function ruleNote(a: Alert): string {
 /** One alert in Telegram HTML: metric, previous → current, delta, and the linked title. */
 export function alertHtml(a: Alert): string {
   const link = `<a href="${escapeHtml(videoUrl(a.videoId))}">${escapeHtml(shortTitle(a.title))}</a>`;
+  if (a.kind === 'new') return `🆕 <b>New video</b>: ${link}`;
   if (a.kind === 'unavailable' || !a.metric) return `⚠️ ${link} is no longer available on YouTube (deleted or made private)`;
   const l = LABEL[a.metric];
   return `${l.icon} <b>${l.name}</b> changed: ${num(a.previous)} → ${num(a.current)}${deltaText(a)}${escapeHtml(ruleNote(a))}\n${link}`;
@@ -68,6 +69,7 @@ export function alertHtml(a: Alert): string {
 /** One alert as plain text (console, webhook `text`, Telegram fallback). */
 export function alertText(a: Alert): string {
   const title = shortTitle(a.title);
+  if (a.kind === 'new') return `🆕 New video: "${title}" ${videoUrl(a.videoId)}`;
   if (a.kind === 'unavailable' || !a.metric) return `⚠️ "${title}" is no longer available on YouTube (deleted or made private) ${videoUrl(a.videoId)}`;
   const l = LABEL[a.metric];
   return `${l.icon} ${l.name} changed: ${num(a.previous)} → ${num(a.current)}${deltaText(a)}${ruleNote(a)} — "${title}" ${videoUrl(a.videoId)}`;

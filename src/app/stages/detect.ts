@@ -33,7 +33,8 @@ export function detectCounters(): DetectCounters {
  * The detect stage: the seeds' ksqlDB queries done right. For every snapshot on `youtube_videos` it
  * compares with the previous values of that video (kept in a changelog-backed store), writes a
  * `youtube_changes` record when anything differs and a `telegram_outbox` alert for each metric whose
- * rules fire. The first snapshot of a video only sets its state. A video that stops being returned
+ * rules fire. The first snapshot of a video only sets its state, and raises a 🆕 alert when the
+ * video just joined a watched channel or playlist (`discoveredBy`). A video that stops being returned
  * yields one "unavailable" alert, not a drop to zero.
  *
  * Delivery: exactly once into `youtube_changes` and `telegram_outbox` — outputs, state and input
@@ -98,6 +99,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
   count.snapshots++;
   if (!prev) {
     count.firstSeen++;
+    if (ev.discoveredBy) ctx.emit(names.of('outbox').record(newVideoAlert(record, ev)));
     return;
   }
   const differs = METRICS.some((m) => prev[m] !== next[m]);
@@ -122,6 +124,15 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
     };
     ctx.emit(names.of('outbox').record(alert));
   }
+}
+
+/**
+ * The 🆕 alert: the first snapshot of a video that joined a watched channel or playlist after its
+ * baseline. Once per video, because only a video without state gets it (feed, listing and push may
+ * all report it).
+ */
+function newVideoAlert(record: LogRecord, s: VideoSnapshot): Alert {
+  return { v: 1, id: alertId(record, 'new'), videoId: s.videoId, title: s.title, kind: 'new', metric: null, previous: null, current: null, rules: [`new:${s.discoveredBy}`], at: s.fetchedAt };
 }
 
 function stateOf(s: VideoSnapshot): VideoState {

@@ -1,5 +1,5 @@
 import type { EventLog, ProduceRecord } from '../../engine/core/log.js';
-import type { VideoSnapshot, VideoUnavailable } from '../core/events.js';
+import type { Discovery, VideoSnapshot, VideoUnavailable } from '../core/events.js';
 import { ConfigError } from '../../engine/core/errors.js';
 import { retry } from '../../engine/core/retry.js';
 import type { Names } from '../core/topics.js';
@@ -8,6 +8,7 @@ import { YouTubeApiError } from '../youtube/errors.js';
 import { YOUTUBE_DEFAULTS } from '../youtube/config.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
 import { targetLabel, type Target } from '../youtube/targets.js';
+import { MembershipResolver, type MemberSource, type MembershipOptions } from './membership.js';
 
 export interface FetchOptions {
   log: EventLog;
@@ -20,6 +21,11 @@ export interface FetchOptions {
   attempts?: number;
   baseDelayMs?: number;
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * Membership from feeds (see {@link MembershipResolver}). Without it every poll lists each
+   * playlist in full and no video is ever "new".
+   */
+  membership?: Omit<MembershipOptions, 'client' | 'clock'>;
 }
 
 export interface PollResult {
@@ -27,19 +33,43 @@ export interface PollResult {
   videos: number;
   snapshots: number;
   unavailable: number;
+  /** Videos that joined a watched channel or playlist since its previous poll (🆕 alerts). */
+  newVideos: number;
   units: number;
+  /** Units spent learning membership (`channels.list`, `playlistItems.list`). */
+  membershipUnits: number;
+  /** Units spent on `videos.list`. */
+  statisticsUnits: number;
+  /** What a poll costs between full listings: statistics plus one unit per playlist (not channel). */
+  steadyUnits: number;
+  /** Full re-listings a day cost, spread over the day (`--interval auto` sets them aside). */
+  listingUnitsPerDay: number;
 }
 
 /**
- * The fetch stage: one poll reads every watched video's statistics at 50 ids per `videos.list` call
- * and 50 items per `playlistItems.list` page, and appends one record per video to `youtube_videos`
- * in a single append (all or nothing on SQLite; on Kafka an idempotent producer, where a failed
- * poll may be partly appended and is polled again — a repeated snapshot changes nothing). Cost: Σ⌈playlist items/50⌉ + ⌈videos/50⌉ units.
+ * The fetch stage: one poll learns each playlist's and channel's members (a full `playlistItems`
+ * listing, or with `membership` its feed — see {@link MembershipResolver}), reads every watched
+ * video's statistics at 50 ids per `videos.list` call, and appends one record per video to
+ * `youtube_videos` in a single append (all or nothing on SQLite; on Kafka an idempotent producer,
+ * where a failed poll may be partly appended and is polled again — a repeated snapshot changes
+ * nothing). The membership is recorded only after that append. Cost: ⌈videos/50⌉ units, plus one
+ * per playlist between full listings, or Σ⌈playlist items/50⌉ more for a full listing.
  */
 export class FetchStage {
   private readonly clock: () => number;
+  private readonly resolver?: MembershipResolver;
+  /** Watched channel id → membership key, from the latest poll. */
+  private channels = new Map<string, string>();
+
   constructor(private readonly options: FetchOptions) {
     this.clock = options.clock ?? Date.now;
+    if (options.membership) {
+      this.resolver = new MembershipResolver({
+        ...options.membership,
+        client: options.client,
+        clock: this.clock,
+      });
+    }
   }
 
   async poll(signal?: AbortSignal): Promise<PollResult> {
@@ -49,6 +79,10 @@ export class FetchStage {
     const explicit = new Set<string>();
     const ids: string[] = [];
     const seen = new Set<string>();
+    const discovered = new Map<string, Discovery>();
+    const commits: Array<() => void> = [];
+    const sources: MemberSource[] = [];
+    let listingUnits = 0;
     const add = (id: string) => {
       if (!seen.has(id)) {
         seen.add(id);
@@ -61,11 +95,69 @@ export class FetchStage {
         add(target.id);
         continue;
       }
-      const playlist = target.kind === 'playlist' ? target.id : await this.uploadsOf(target, signal);
-      const items = await this.call(() => client.playlistVideoIds(playlist, signal), target, signal);
-      for (const id of items) add(id);
+      const source = await this.sourceOf(target, signal);
+      sources.push(source);
+      const call = <T>(fn: () => Promise<T>) => this.call(fn, target, signal);
+      const members = this.resolver
+        ? await this.resolver.resolve(source, call, signal)
+        : { ids: await call(() => client.playlistVideoIds(source.playlistId, signal)), added: [], how: 'listing' as const, commit: () => {} };
+      for (const id of members.ids) add(id);
+      for (const id of members.added) discovered.set(id, members.how);
+      commits.push(members.commit);
+      listingUnits += Math.max(1, Math.ceil(members.ids.length / MAX_PAGE));
     }
+    this.channels = new Map(sources.flatMap((s) => (s.channelId ? [[s.channelId, s.key] as const] : [])));
+    const membershipUnits = store.unitsOn(started) - unitsBefore;
     const pollId = `${started}`;
+    const { records, returned, unavailable } = await this.snapshots(ids, pollId, discovered, explicit, signal);
+    await log.produce(records);
+    store.addKnown(returned);
+    for (const commit of commits) commit();
+    const units = store.unitsOn(started) - unitsBefore;
+    const statisticsUnits = Math.ceil(ids.length / MAX_PAGE);
+    const everyMs = this.options.membership?.fullListingEveryMs ?? YOUTUBE_DEFAULTS.fullListingEveryMs;
+    return {
+      pollId,
+      videos: ids.length,
+      snapshots: returned.length,
+      unavailable,
+      newVideos: [...discovered.keys()].filter((id) => returned.includes(id)).length,
+      units,
+      membershipUnits,
+      statisticsUnits: units - membershipUnits,
+      steadyUnits: this.resolver ? statisticsUnits + MembershipResolver.unitsPerPoll(sources) : statisticsUnits + listingUnits,
+      listingUnitsPerDay: this.resolver ? Math.ceil((listingUnits * 86_400_000) / everyMs) : 0,
+    };
+  }
+
+  /**
+   * A WebSub notification for `channelId` named these videos: reads their statistics at once (one
+   * unit per 50) and appends them; those the channel did not hold yet are marked `push` (🆕). A
+   * channel that is not watched, or not listed yet, is ignored.
+   */
+  async pushed(channelId: string, videoIds: string[], signal?: AbortSignal): Promise<{ snapshots: number; newVideos: number }> {
+    const key = this.channels.get(channelId);
+    const store = this.options.membership?.store;
+    const prev = key && store ? store.get(key) : undefined;
+    if (!key || !store || !prev || videoIds.length === 0) return { snapshots: 0, newVideos: 0 };
+    const known = new Set(prev.ids);
+    const ids = [...new Set(videoIds)].slice(0, MAX_PAGE);
+    const discovered = new Map(ids.filter((id) => !known.has(id)).map((id) => [id, 'push' as const]));
+    const { records, returned } = await this.snapshots(ids, `push-${this.clock()}`, discovered, new Set(), signal);
+    const snapshots = records.filter((r) => returned.includes(r.key!));
+    await this.options.log.produce(snapshots);
+    this.options.store.addKnown(returned);
+    store.add(key, returned);
+    return { snapshots: snapshots.length, newVideos: returned.filter((id) => discovered.has(id)).length };
+  }
+
+  /** Channel ids of the watched channels, known once each was resolved by a poll. */
+  watchedChannels(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  private async snapshots(ids: string[], pollId: string, discovered: Map<string, Discovery>, explicit: Set<string>, signal?: AbortSignal) {
+    const { client, store, names } = this.options;
     const records: ProduceRecord[] = [];
     const returned: string[] = [];
     let unavailable = 0;
@@ -77,7 +169,8 @@ export class FetchStage {
         const s = got.get(id);
         if (s) {
           returned.push(id);
-          const snap: VideoSnapshot = { v: 1, type: 'snapshot', ...s, fetchedAt: this.clock(), pollId };
+          const how = discovered.get(id);
+          const snap: VideoSnapshot = { v: 1, type: 'snapshot', ...s, fetchedAt: this.clock(), pollId, ...(how ? { discoveredBy: how } : {}) };
           records.push(names.of('videos').record(snap));
         } else if (store.isKnown(id)) {
           unavailable++;
@@ -88,15 +181,23 @@ export class FetchStage {
         }
       }
     }
-    await log.produce(records);
-    store.addKnown(returned);
-    return { pollId, videos: ids.length, snapshots: returned.length, unavailable, units: store.unitsOn(started) - unitsBefore };
+    return { records, returned, unavailable };
+  }
+
+  private async sourceOf(target: Exclude<Target, { kind: 'video' }>, signal?: AbortSignal): Promise<MemberSource> {
+    if (target.kind === 'playlist') return { key: `playlist:${target.id}`, playlistId: target.id };
+    const playlistId = await this.uploadsOf(target, signal);
+    // A channel UC… has the uploads playlist UU… (same suffix), and the reverse.
+    const channelId = target.id ?? (playlistId.startsWith('UU') ? `UC${playlistId.slice(2)}` : undefined);
+    return channelId ? { key: `channel:${channelId}`, playlistId, channelId } : { key: `playlist:${playlistId}`, playlistId };
   }
 
   private async uploadsOf(target: Extract<Target, { kind: 'channel' }>, signal?: AbortSignal): Promise<string> {
     const key = target.id ?? target.handle!;
     const cached = this.options.store.uploads(key);
     if (cached) return cached;
+    // YouTube names a channel's uploads playlist after it (UC… → UU…): no `channels.list` unit.
+    if (target.id) return `UU${target.id.slice(2)}`;
     const uploads = await this.call(() => this.options.client.uploadsPlaylist(target, signal), target, signal);
     if (!uploads) throw new ConfigError(`unknown ${targetLabel(target)}: YouTube has no such channel`, 'check the channel id (UC…) or @handle');
     this.options.store.setUploads(key, uploads);

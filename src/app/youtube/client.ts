@@ -24,6 +24,10 @@ const PlaylistPage = z.object({
   items: z.array(z.object({ contentDetails: z.object({ videoId: optStr }).nullish() })).nullish(),
   nextPageToken: optStr,
 });
+const PlaylistSizePage = z.object({
+  pageInfo: z.object({ totalResults: z.number().int().nonnegative().nullish() }).nullish(),
+  items: z.array(z.unknown()).nullish(),
+});
 const ChannelsPage = z.object({
   items: z.array(z.object({ contentDetails: z.object({ relatedPlaylists: z.object({ uploads: optStr }).nullish() }).nullish() })).nullish(),
 });
@@ -87,6 +91,14 @@ export class YouTubeClient {
       pageToken = res.nextPageToken || undefined;
     } while (pageToken);
     return ids;
+  }
+
+  /** How many items a playlist holds (`pageInfo.totalResults` of a one-item page): 1 unit. */
+  async playlistSize(playlistId: string, signal?: AbortSignal): Promise<number> {
+    const res = await this.call('playlistItems.list', PlaylistSizePage, () =>
+      this.api.playlistItems.list({ part: ['id'], playlistId, maxResults: 1 }, { signal }),
+    );
+    return res.pageInfo?.totalResults ?? res.items?.length ?? 0;
   }
 
   /** The uploads playlist of a channel (by id or handle), or `undefined` when there is no such channel. */

@@ -4,6 +4,18 @@ import { PidLock } from '../../engine/sqlite/pid-lock.js';
 import { pacificDay } from '../../engine/core/time.js';
 
 /**
+ * Opens a SQLite file of the poller (`fetch.db`, shared by the quota ledger and the membership
+ * store: two connections) through the one SQLite opener, in WAL mode, creating `schema`.
+ */
+export function openStoreDb(path: string, schema: string): Database.Database {
+  return openSqliteFile(path, (db) => {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(schema);
+  });
+}
+
+/**
  * What the poller keeps between runs, in `fetch.db` in the data folder: the quota ledger per Pacific
  * day, channels' uploads playlists (looked up once), and the ids YouTube has returned before (so a
  * video that disappears yields an "unavailable" record, while one never seen is an input error).
@@ -36,14 +48,14 @@ export class FetchStore {
   }
 
   private open(path: string): Database.Database {
-    return openSqliteFile(path, (db) => {
-      db.pragma('journal_mode = WAL');
-      db.exec(`
+    return openStoreDb(
+      path,
+      `
         CREATE TABLE IF NOT EXISTS quota (day TEXT PRIMARY KEY, units INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, uploads TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS known (video_id TEXT PRIMARY KEY) WITHOUT ROWID;
-      `);
-    });
+      `,
+    );
   }
 
   addUnits(at: number, units: number): void {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EnvSchema, FileConfigSchema } from '../../config/schema.js';
 import { loadEnv, parseInterval } from '../../config/load.js';
 import { FakeYouTube } from '../../fakes/youtube.js';
+import { FakeFeeds } from '../../fakes/feeds.js';
 import { Pipeline } from '../../runtime/pipeline.js';
 import { createLogger } from '../../runtime/logger.js';
 import { ConsoleSink } from '../../sinks/console.js';
@@ -25,6 +26,7 @@ export async function demoCommand(args: CliArgs): Promise<number> {
   const everyMs = seconds === 'auto' ? 2000 : seconds * 1000;
   const level = loadEnv().YTWATCH_LOG_LEVEL;
   const fake = await FakeYouTube.start({ apiKey: 'demo-key' });
+  const feeds = await FakeFeeds.start(fake);
   const dataDir = mkdtempSync(join(tmpdir(), 'ytwatch-demo-'));
   let stopSim = () => {};
   let pipeline: Pipeline | undefined;
@@ -33,7 +35,7 @@ export async function demoCommand(args: CliArgs): Promise<number> {
   try {
     const { playlistId, videos } = FakeYouTube.demoData(fake);
     stopSim = fake.simulate({ everyMs });
-    const env = EnvSchema.parse({ YOUTUBE_API_KEY: 'demo-key', YOUTUBE_API_ROOT: fake.url, YTWATCH_DATA_DIR: dataDir, YTWATCH_LOG_LEVEL: level === 'info' ? 'warn' : level });
+    const env = EnvSchema.parse({ YOUTUBE_API_KEY: 'demo-key', YOUTUBE_API_ROOT: fake.url, YOUTUBE_FEEDS_ROOT: feeds.url, YTWATCH_DATA_DIR: dataDir, YTWATCH_LOG_LEVEL: level === 'info' ? 'warn' : level });
     // The simulated YouTube has no quota: no budget warning, no pause.
     const config = FileConfigSchema.parse({ interval, dailyBudget: 1_000_000_000 });
     pipeline = await Pipeline.open({
@@ -71,6 +73,7 @@ export async function demoCommand(args: CliArgs): Promise<number> {
     stopSim();
     await api?.close();
     await pipeline?.close();
+    await feeds.close();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -5,6 +5,9 @@ import { Pipeline, type StageName } from '../../runtime/pipeline.js';
 import { buildSinks } from '../../runtime/sinks.js';
 import { HistoryApi } from '../history-api.js';
 import { runTogether } from '../../../engine/stream/loops.js';
+import { ConfigError } from '../../../engine/core/errors.js';
+import { PushSource } from '../../runtime/push.js';
+import { WebSubSubscriber } from '../../youtube/websub.js';
 
 /**
  * `ytwatch run` (all stages) and the single-stage workers; `--once` polls once and drains. With
@@ -12,6 +15,10 @@ import { runTogether } from '../../../engine/stream/loops.js';
  */
 export async function runCommand(args: CliArgs, stages: StageName[]): Promise<number> {
   const ctx = loadContext(args);
+  const push = stages.includes('fetch') && !args.once && ctx.env.WEBSUB_CALLBACK_URL !== undefined;
+  if (push && args.port === undefined) {
+    throw new ConfigError('WEBSUB_CALLBACK_URL is set but no API server would receive the pushes', 'pass --port N and make WEBSUB_CALLBACK_URL reach /websub on it (or unset WEBSUB_CALLBACK_URL)');
+  }
   const sinks = stages.includes('notify') ? buildSinks(ctx.env, ctx.config, ctx.logger) : [];
   const pipeline = await Pipeline.open({ ...ctx, sinks, stages, interval: args.interval });
   const signals = shutdownSignals();
@@ -25,12 +32,16 @@ export async function runCommand(args: CliArgs, stages: StageName[]): Promise<nu
       }
       return 0;
     }
+    const fetch = pipeline.fetchStage();
+    const pushSource = push && fetch
+      ? new PushSource(new WebSubSubscriber({ hubUrl: ctx.env.WEBSUB_HUB_URL, callbackUrl: ctx.env.WEBSUB_CALLBACK_URL!, leaseSeconds: ctx.config.websub.leaseSeconds }), fetch, ctx.logger)
+      : undefined;
     if (args.port !== undefined) {
-      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts(), quotaUnitsToday: stages.includes('fetch') ? () => pipeline.quotaUnitsToday() ?? 0 : undefined });
+      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), websub: pushSource, log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts(), quotaUnitsToday: stages.includes('fetch') ? () => pipeline.quotaUnitsToday() ?? 0 : undefined, lastPollUnits: stages.includes('fetch') ? () => pipeline.lastPollUnits() : undefined });
       process.stdout.write(`ytwatch: dashboard ${api.url}/ · API docs ${api.url}/docs\n`);
     }
     ctx.logger.info({ stages, log: pipeline.log.kind, targets: ctx.targets.length }, 'ytwatch running; Ctrl-C to stop');
-    const loops = [(stop: AbortSignal, abort: AbortSignal) => pipeline.run(stop, abort)];
+    const loops = [(stop: AbortSignal, abort: AbortSignal) => pipeline.run(stop, abort, pushSource ? [pushSource] : [])];
     if (api) loops.push(api.run.bind(api));
     await runTogether(signals.stop, signals.abort, loops);
     return 0;
