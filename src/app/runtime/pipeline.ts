@@ -1,5 +1,6 @@
 import type { EventLog } from '../../engine/core/log.js';
-import { names as makeNames, type Names } from '../core/topics.js';
+import type { Names } from '../core/topics.js';
+import { openNames } from './format.js';
 import type { Env, FileConfig } from '../config/schema.js';
 import { parseInterval } from '../config/load.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
@@ -49,6 +50,7 @@ export class Pipeline {
     readonly log: EventLog,
     readonly names: Names,
     private readonly options: PipelineOptions,
+    private readonly closeFormat: () => void = () => {},
   ) {}
 
   /** Opens the log and builds the stages asked for (default all), from the registry in `stages.ts`. */
@@ -57,9 +59,13 @@ export class Pipeline {
     const wanted = options.stages ?? STAGE_NAMES;
     const stages = STAGE_NAMES.filter((n) => wanted.includes(n));
     for (const name of stages) (STAGES[name] as StagePlugin).check?.({ env, targets });
-    const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
-    const log = await openLog(logOptions(env, config, names, logger));
-    const p = new Pipeline(log, names, options);
+    const format = await openNames(env);
+    const { names } = format;
+    const log = await openLog(logOptions(env, config, names, logger)).catch((err: unknown) => {
+      format.close();
+      throw err;
+    });
+    const p = new Pipeline(log, names, options, format.close);
     try {
       for (const name of stages) {
         const built: BuiltStage = await (STAGES[name] as StagePlugin).open({ env, config, log, names, logger, targets, sinks });
@@ -131,6 +137,7 @@ export class Pipeline {
     for (const s of this.options.sinks) await s.close?.().catch(() => {});
     this.fetchStore?.close();
     await this.log.close();
+    this.closeFormat();
   }
 }
 
