@@ -34,13 +34,14 @@ async function avroNames(file: string) {
 
 describe('Avro schemas from the zod records', () => {
   it('maps every field: epoch-ms times and counts as long, hidden counts as a null union, enums, the video union', () => {
-    const videos = topicAvroSchema('videos') as Array<{ name: string; fields: Array<{ name: string; type: unknown; default?: unknown }> }>;
-    assert.deepEqual(videos.map((r) => r.name), ['VideoSnapshot', 'VideoUnavailable']);
-    const f = Object.fromEntries(videos[0]!.fields.map((x) => [x.name, x]));
+    const videos = topicAvroSchema('videos') as { name: string; fields: Array<{ name: string; type: unknown; default?: unknown }> };
+    assert.equal(videos.name, 'VideoEvent', 'one record for both kinds (ksqlDB wants a record at the top)');
+    const f = Object.fromEntries(videos.fields.map((x) => [x.name, x]));
+    assert.deepEqual(videos.fields.map((x) => x.name), ['v', 'type', 'videoId', 'title', 'channelId', 'channelTitle', 'publishedAt', 'views', 'likes', 'comments', 'fetchedAt', 'pollId']);
     assert.deepEqual(f.fetchedAt!.type, 'long');
     assert.deepEqual(f.v!.type, 'int');
     assert.deepEqual(f.likes, { name: 'likes', type: ['null', 'long'], default: null });
-    assert.deepEqual(videos[1]!.fields.map((x) => x.name), ['v', 'type', 'videoId', 'fetchedAt', 'pollId']);
+    assert.deepEqual(f.title, { name: 'title', type: ['null', 'string'], default: null }, 'null on unavailable records');
     const outbox = topicAvroSchema('outbox') as { fields: Array<{ name: string; type: unknown }> };
     assert.deepEqual(outbox.fields.find((x) => x.name === 'metric')!.type, ['null', { type: 'enum', name: 'AlertMetric', namespace: 'io.ytwatch', symbols: ['views', 'likes', 'comments'] }]);
     for (const t of ['videos', 'changes', 'outbox'] as const) assert.ok(avro.Type.forSchema(topicAvroSchema(t) as avro.Schema));

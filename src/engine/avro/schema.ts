@@ -2,12 +2,15 @@
  * Avro schemas derived from zod definitions, so a record's shape is written once. Covers what
  * record schemas use: objects (→ record), string/number/boolean literals, strings, numbers (integer
  * → `long`, else `double`), booleans, enums (→ enum), arrays, `.nullable()`/`.optional()`
- * (→ `["null", T]` with default `null`) and discriminated unions of objects (→ a union of records).
+ * (→ `["null", T]` with default `null`) and discriminated unions of objects (→ one record with
+ * every branch's fields, those some branch lacks nullable).
  * Field docs come from the zod `.describe()` texts. Anything else throws: extend this on purpose.
  */
 import { z } from 'zod';
 
 export type AvroSchema = string | AvroSchema[] | { [k: string]: unknown };
+interface AvroField { name: string; type: AvroSchema; default?: null; doc?: string }
+interface AvroRecord { type: 'record'; name: string; fields: AvroField[] }
 
 export interface AvroOptions {
   /** Namespace of the named types. */
@@ -35,8 +38,23 @@ function convert(t: z.ZodTypeAny, name: string, o: AvroOptions, seen: Set<string
       return { type: 'record', name: named, namespace: o.namespace, ...(t.description ? { doc: t.description } : {}), fields };
     }
     case z.ZodFirstPartyTypeKind.ZodDiscriminatedUnion: {
+      // One record with every branch's fields: a field some branch lacks is `["null", T]`, null there.
+      // (ksqlDB and most tools want a record at the top, not a union.)
       const options = (t as z.ZodDiscriminatedUnion<string, z.AnyZodObject[]>).options;
-      return options.map((opt, i) => convert(opt, `${named}${i}`, o, seen));
+      const records = options.map((opt) => convert(opt, named, o, seen) as unknown as AvroRecord);
+      const fields = new Map<string, AvroField>();
+      for (const rec of records) {
+        for (const f of rec.fields) {
+          const prev = fields.get(f.name);
+          if (prev && JSON.stringify(prev.type) !== JSON.stringify(f.type)) throw new Error(`avroSchema: ${named}.${f.name} has different types in the union's branches`);
+          if (!prev) fields.set(f.name, f);
+        }
+      }
+      const merged = [...fields.values()].map((f) => {
+        if (records.every((r) => r.fields.some((x) => x.name === f.name)) || (Array.isArray(f.type) && f.type[0] === 'null')) return f;
+        return { ...f, type: ['null', f.type], default: null };
+      });
+      return { type: 'record', name: named, namespace: o.namespace, ...(t.description ? { doc: t.description } : {}), fields: merged };
     }
     case z.ZodFirstPartyTypeKind.ZodNullable:
     case z.ZodFirstPartyTypeKind.ZodOptional: {

@@ -39,23 +39,9 @@ export interface AvroSerdeOptions {
 export function avroSerde<T>(options: AvroSerdeOptions): AvroSerde<T> {
   const { registry, subject, schema } = options;
   const reader = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: 'auto' });
-  const branches = avro.Type.isType(reader, 'union:wrapped') ? (reader as unknown as { types: avro.Type[] }).types : undefined;
   const resolvers = new Map<number, avro.Resolver | null>();
   const failures = new Map<number, string>();
   let header: Buffer | undefined;
-
-  const wrap = (value: unknown): unknown => {
-    if (!branches) return value;
-    let best: avro.Type | undefined;
-    let most = -1;
-    for (const b of branches) {
-      const n = (b as unknown as { fields?: unknown[] }).fields?.length ?? 0;
-      if (n > most && b.isValid(value)) [best, most] = [b, n];
-    }
-    if (!best) throw new Error(`${subject}: value matches no branch of the union`);
-    return { [best.branchName!]: value };
-  };
-  const unwrap = (value: unknown): unknown => (branches && value && typeof value === 'object' ? Object.values(value)[0] : value);
 
   return {
     format: 'avro',
@@ -71,7 +57,7 @@ export function avroSerde<T>(options: AvroSerdeOptions): AvroSerde<T> {
     },
     serialize(value) {
       if (!header) throw new Error(`${subject}: the Avro schema is not registered yet (call register() at start)`);
-      return Buffer.concat([header, reader.toBuffer(wrap(value))]);
+      return Buffer.concat([header, reader.toBuffer(value)]);
     },
     deserialize(bytes) {
       const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -81,7 +67,7 @@ export function avroSerde<T>(options: AvroSerdeOptions): AvroSerde<T> {
       const id = buf.readUInt32BE(1);
       const resolver = resolvers.get(id);
       if (resolver === undefined) throw new Error(failures.get(id) ?? `writer schema id ${id} not fetched from ${registry.where}`);
-      return unwrap(reader.fromBuffer(buf.subarray(5), resolver ?? undefined));
+      return reader.fromBuffer(buf.subarray(5), resolver ?? undefined) as unknown;
     },
     async prepare(values) {
       const ids = new Set<number>();
@@ -100,3 +86,4 @@ export function avroSerde<T>(options: AvroSerdeOptions): AvroSerde<T> {
     },
   };
 }
+
