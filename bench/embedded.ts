@@ -24,7 +24,7 @@ export function videoId(i: number): string {
 }
 
 /** `rounds` snapshots of each of `videos` videos; every round changes views, every other likes. */
-export function snapshots(videos: number, rounds: number, topic: string): ProduceRecord[][] {
+export function snapshots(videos: number, rounds: number, topic: string, record?: (snap: VideoSnapshot) => ProduceRecord): ProduceRecord[][] {
   const out: ProduceRecord[][] = [];
   for (let r = 0; r < rounds; r++) {
     const batch: ProduceRecord[] = [];
@@ -33,7 +33,7 @@ export function snapshots(videos: number, rounds: number, topic: string): Produc
         v: 1, type: 'snapshot', videoId: videoId(v), title: `Video ${v}`, channelId: null, channelTitle: null, publishedAt: null,
         views: 1000 + v + r * 97, likes: 10 + Math.floor(r / 2), comments: 5, fetchedAt: Date.now(), pollId: String(r),
       };
-      batch.push({ topic, key: snap.videoId, value: JSON.stringify(snap) });
+      batch.push(record ? record(snap) : { topic, key: snap.videoId, value: JSON.stringify(snap) });
     }
     out.push(batch);
   }
@@ -51,7 +51,7 @@ export interface DetectResult {
 
 /** Appends `rounds × videos` snapshots (one append per poll-sized batch), then drains detect. */
 export async function benchDetect(log: EventLog, nm: Names, videos: number, rounds: number): Promise<DetectResult> {
-  const batches = snapshots(videos, rounds, nm.topic('videos'));
+  const batches = snapshots(videos, rounds, nm.topic('videos'), (snap) => nm.of('videos').record(snap));
   const t0 = performance.now();
   for (const b of batches) await log.produce(b);
   const t1 = performance.now();
@@ -74,10 +74,11 @@ export async function benchDetect(log: EventLog, nm: Names, videos: number, roun
   };
 }
 
-export async function benchEmbeddedDetect(videos: number, rounds: number): Promise<DetectResult> {
+/** `topicNames` picks the value format (default JSON; `bench/formats.ts` passes Avro serdes). */
+export async function benchEmbeddedDetect(videos: number, rounds: number, topicNames: (dir: string) => Promise<Names> = async () => names()): Promise<DetectResult> {
   return withTempDir(async (dir) => {
     const log = new SqliteLog({ path: join(dir, 'log.db') });
-    const nm = names();
+    const nm = await topicNames(dir);
     await log.ensureTopics(topicSpecs(nm, 1));
     try {
       return await benchDetect(log, nm, videos, rounds);

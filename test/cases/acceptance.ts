@@ -11,8 +11,15 @@ import { fakesEnv, runCli, scratch } from '../helpers/cli.js';
 
 const PLAYLIST = 'PLacceptance120videos';
 
-/** Registers the acceptance suite; `extraEnv` is called once, before the first run. */
-export function acceptanceSuite(name: string, extraEnv: () => Record<string, string> | Promise<Record<string, string>> = () => ({})): void {
+/**
+ * Registers the acceptance suite; `extraEnv` is called once, before the first run. `afterwards`, when
+ * given, runs as a last test with the environment the CLI ran with (checks of what was written).
+ */
+export function acceptanceSuite(
+  name: string,
+  extraEnv: () => Record<string, string> | Promise<Record<string, string>> = () => ({}),
+  afterwards?: { name: string; check: (env: Record<string, string>) => Promise<void> },
+): void {
   describe(`ytwatch run --once on a 120-video playlist (${name})`, () => {
     let yt: FakeYouTube;
     let tg: FakeTelegram;
@@ -100,5 +107,7 @@ export function acceptanceSuite(name: string, extraEnv: () => Record<string, str
       assert.match(tg.messages[2]!.parsedText, /Likes changed: 100 → 102/);
       assert.equal(tg.requests.get('sendMessage'), 3 + 2);
     });
+
+    if (afterwards) it(afterwards.name, () => afterwards.check(env));
   });
 }

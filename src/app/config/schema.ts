@@ -26,6 +26,10 @@ export const EnvSchema = z.object({
   KAFKA_BROKERS: optionalString.describe('Comma-separated Kafka bootstrap servers. When set, the event log is Apache Kafka instead of embedded SQLite.'),
   KAFKA_PARTITIONS: z.coerce.number().int().positive().default(6).describe('Partitions of the topics ytwatch creates on Kafka (the most workers one stage can use).'),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1).describe('Replication factor of the topics ytwatch creates on Kafka (3 on a production cluster).'),
+  YTWATCH_FORMAT: z.enum(['json', 'avro']).default('json').describe('Value format of the data topics (`youtube_videos`, `youtube_changes`, `telegram_outbox`): `json`, or `avro` in the Confluent wire format with schemas in a registry (see "Topic format").'),
+  SCHEMA_REGISTRY_URL: optionalString.describe('Confluent-compatible schema registry (`http://host:8081`) for `YTWATCH_FORMAT=avro`; required on Kafka. On the embedded log without it, schemas are kept in `schemas.json` in the data folder.'),
+  SCHEMA_REGISTRY_USER: optionalString.describe('Basic-auth user of the schema registry.'),
+  SCHEMA_REGISTRY_PASSWORD: optionalString.describe('Basic-auth password of the schema registry. Never logged.'),
   YTWATCH_API_TOKEN: optionalString.describe('Bearer token the API and dashboard require (`Authorization: Bearer …`; `?access_token=…` on the dashboard and `/events` only). Required, at least 16 characters, when the API listens on anything but loopback. Never logged.'),
   DATABASE_URL: optionalString.describe('PostgreSQL URL (`postgres://user:password@host:5432/db`) for the history store behind the API and dashboard. Default: SQLite `history.db` in the data folder. Never logged.'),
 });

@@ -1,6 +1,7 @@
 /**
  * The topic catalogue: for each of ytwatch's topics its name, key, record schema (the one zod
- * definition, in `events.ts`) and serde (JSON). Every emit and parse site goes through it
+ * definition, in `events.ts`) and serde (JSON; Avro for the data topics with `YTWATCH_FORMAT=avro`,
+ * see `avro.ts`). Every emit and parse site goes through it
  * (`names.of('videos').record(snapshot)`, `.parse(value)`). The first three names are the seeds',
  * so ksqlDB users recognise them. `YTWATCH_TOPIC_PREFIX` prefixes every topic and consumer group.
  */
@@ -8,6 +9,7 @@ import { z } from 'zod';
 import { DEAD_LETTERS } from '../../engine/core/records.js';
 import { bindTopic, defineTopic, type Topic, type TopicDef } from '../../engine/core/topic.js';
 import type { TopicSpec } from '../../engine/core/log.js';
+import type { Serde } from '../../engine/core/serde.js';
 import { Alert, Delivery, DlqMark, StatusRecord, VideoChange, VideoEvent, VideoState } from './events.js';
 
 export const CATALOGUE = {
@@ -57,11 +59,16 @@ export interface Names {
   prefix: string;
 }
 
-export function names(prefix = ''): Names {
+/** Serdes that replace the catalogue's JSON for some topics (`YTWATCH_FORMAT=avro`). */
+export type Serdes = { readonly [N in TopicName]?: Serde<RecordOf<N>> };
+
+export function names(prefix = '', serdes: Serdes = {}): Names {
   const bound = new Map<TopicName, Topic<unknown>>();
   const of = <N extends TopicName>(name: N): Topic<RecordOf<N>> => {
     let t = bound.get(name);
-    if (!t) bound.set(name, (t = bindTopic(CATALOGUE[name] as TopicDef<unknown>, prefix + CATALOGUE[name].name)));
+    const def = CATALOGUE[name] as TopicDef<unknown>;
+    const serde = serdes[name] as Serde<unknown> | undefined;
+    if (!t) bound.set(name, (t = bindTopic(serde ? { ...def, serde } : def, prefix + CATALOGUE[name].name)));
     return t as Topic<RecordOf<N>>;
   };
   return {

@@ -1,5 +1,6 @@
 import type { EventLog } from '../../engine/core/log.js';
-import { names as makeNames, type Names } from '../core/topics.js';
+import type { Names } from '../core/topics.js';
+import { openNames } from './format.js';
 import type { Env, FileConfig } from '../config/schema.js';
 import { parseInterval } from '../config/load.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
@@ -62,6 +63,7 @@ export class Pipeline {
     readonly log: EventLog,
     readonly names: Names,
     private readonly options: PipelineOptions,
+    private readonly closeFormat: () => void = () => {},
   ) {
     this.status = new StatusWriter(log, names, options.logger);
   }
@@ -72,9 +74,13 @@ export class Pipeline {
     const wanted = options.stages ?? STAGE_NAMES;
     const stages = STAGE_NAMES.filter((n) => wanted.includes(n));
     for (const name of stages) (STAGES[name] as StagePlugin).check?.({ env, targets });
-    const names = makeNames(env.YTWATCH_TOPIC_PREFIX);
-    const log = await openLog(logOptions(env, config, names, logger));
-    const p = new Pipeline(log, names, options);
+    const format = await openNames(env);
+    const { names } = format;
+    const log = await openLog(logOptions(env, config, names, logger)).catch((err: unknown) => {
+      format.close();
+      throw err;
+    });
+    const p = new Pipeline(log, names, options, format.close);
     try {
       await p.status.load();
       const hooks = { detected: p.detected, onSinkBatch: (sink: string, delivered: number, failure: string | undefined) => p.status.sink(sink, { delivered, failure }) };
@@ -240,6 +246,7 @@ export class Pipeline {
     this.fetchStore?.close();
     this.membershipStore?.close();
     await this.log.close();
+    this.closeFormat();
   }
 }
 

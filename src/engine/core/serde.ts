@@ -10,6 +10,12 @@ export interface Serde<T> {
   serialize(value: T): Uint8Array;
   /** The decoded value, not yet validated (the topic's schema does that). Throws on malformed bytes. */
   deserialize(bytes: Uint8Array): unknown;
+  /**
+   * Gets ready to deserialize these values (a registry-backed format fetches the writer schemas it
+   * has not seen). Optional; the processor awaits it before each batch. Never throws: a value it
+   * could not prepare for fails in `deserialize` with the reason.
+   */
+  prepare?(values: ReadonlyArray<Uint8Array | null>): Promise<void>;
 }
 
 /** Values as `JSON.stringify` writes them, in UTF-8: byte for byte what ytwatch has always written. */

@@ -36,6 +36,8 @@ export interface Topic<T> {
   record(value: T, options?: { key?: string | null; headers?: Record<string, string> }): ProduceRecord;
   /** The value of a record read from this topic, validated, or why it is poison. */
   parse(value: Uint8Array | null): Parsed<T>;
+  /** Readies the serde for these values (see {@link Serde.prepare}); call before `parse` on a batch. */
+  prepare(values: ReadonlyArray<Uint8Array | null>): Promise<void>;
   /** How to create the topic, given the deployment's partition count. */
   spec(partitions: number): TopicSpec;
 }
@@ -51,6 +53,7 @@ export function bindTopic<T>(def: TopicDef<T>, name = def.name): Topic<T> {
       ...(options.headers ? { headers: options.headers } : {}),
     }),
     parse: (value) => parseValue(def.schema, def.serde, value),
+    prepare: async (values) => def.serde.prepare?.(values),
     spec: (partitions) => ({ name, partitions: def.partitions ?? partitions, compacted: def.compacted ?? false }),
   };
 }
@@ -62,7 +65,7 @@ export function parseValue<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, serde
   try {
     decoded = serde.deserialize(value);
   } catch (err) {
-    return { ok: false, reason: `not ${serde.format === 'json' ? 'JSON' : serde.format}: ${(err as Error).message}` };
+    return { ok: false, reason: `not ${serde.format === 'json' ? 'JSON' : serde.format === 'avro' ? 'Avro' : serde.format}: ${(err as Error).message}` };
   }
   const res = schema.safeParse(decoded);
   if (res.success) return { ok: true, value: res.data };

@@ -53,6 +53,7 @@ export class Processor<V> {
   private readonly deadLetters: Topic<DeadLetter>;
   private readonly input: string;
   private readonly parse: (record: LogRecord) => Parsed<V>;
+  private readonly prepare?: (records: LogRecord[]) => Promise<void>;
 
   constructor(options: ProcessorOptions<V>) {
     this.options = options;
@@ -60,6 +61,7 @@ export class Processor<V> {
     const { input } = options;
     this.input = typeof input === 'string' ? input : input.name;
     this.parse = options.parse ?? ((r) => (input as Topic<V>).parse(r.value));
+    if (typeof input !== 'string') this.prepare = (records) => input.prepare(records.map((r) => r.value));
     this.deadLetters = typeof options.deadLetterTopic === 'string' ? bindTopic(DEAD_LETTERS, options.deadLetterTopic) : options.deadLetterTopic;
   }
 
@@ -90,6 +92,7 @@ export class Processor<V> {
       emit: (r) => out.push(r),
       deadLetter: (record, reason, extra) => out.push(this.deadLetter(record, reason, extra)),
     };
+    await this.prepare?.(records);
     for (const record of records) {
       const parsed = this.parse(record);
       if (parsed.ok) items.push({ record, value: parsed.value });

@@ -1,4 +1,4 @@
-import { names as makeNames } from '../../core/topics.js';
+import { openNames } from '../../runtime/format.js';
 import { logOptions, openLog } from '../../runtime/open-log.js';
 import { HistoryApi, type HistoryApiOptions } from '../history-api.js';
 import type { CliArgs } from '../args.js';
@@ -24,8 +24,12 @@ export function apiOptions(ctx: Context, args: CliArgs, port: number): Omit<Hist
  */
 export async function serveCommand(args: CliArgs): Promise<number> {
   const ctx = loadContext(args);
-  const names = makeNames(ctx.env.YTWATCH_TOPIC_PREFIX);
-  const log = await openLog(logOptions(ctx.env, ctx.config, names, ctx.logger));
+  const format = await openNames(ctx.env);
+  const { names } = format;
+  const log = await openLog(logOptions(ctx.env, ctx.config, names, ctx.logger)).catch((err: unknown) => {
+    format.close();
+    throw err;
+  });
   const signals = shutdownSignals();
   let api: HistoryApi | undefined;
   try {
@@ -37,5 +41,6 @@ export async function serveCommand(args: CliArgs): Promise<number> {
     signals.dispose();
     await api?.close();
     await log.close();
+    format.close();
   }
 }
