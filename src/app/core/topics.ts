@@ -9,9 +9,10 @@ import { DEAD_LETTERS } from '../../engine/core/records.js';
 import { bindTopic, defineTopic, type Topic, type TopicDef } from '../../engine/core/topic.js';
 import type { TopicSpec } from '../../engine/core/log.js';
 import { Alert, VideoChange, VideoEvent, VideoState } from './events.js';
+import { fastVideoEvent } from './fast-events.js';
 
 export const CATALOGUE = {
-  videos: defineTopic({ name: 'youtube_videos', schema: VideoEvent, key: (v) => v.videoId }),
+  videos: defineTopic({ name: 'youtube_videos', schema: VideoEvent, key: (v) => v.videoId, fast: fastVideoEvent }),
   changes: defineTopic({ name: 'youtube_changes', schema: VideoChange, key: (c) => c.videoId }),
   outbox: defineTopic({ name: 'telegram_outbox', schema: Alert, key: (a) => a.videoId }),
   deadLetters: { ...DEAD_LETTERS, name: 'ytwatch_dead_letters' },

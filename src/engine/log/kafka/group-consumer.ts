@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, ConsumerOptions, LogRecord, PollOptions, ProduceRecord, TopicPartition, Transaction } from '../../core/log.js';
 import { LogError, partitionKey } from '../../core/log.js';
 import { range, type KafkaAdmin } from './admin.js';
-import { toRecord, type PlacedRecord } from './codec.js';
+import { toRecord, type PlacedBatch } from './codec.js';
 import type { ErrorMapper } from './errors.js';
 import { routeLogs } from './logging.js';
 import { call, type NativeConsumer, type NativeError, type NativeMessage, type NativeModule, type NativeTopicPartition } from './native.js';
@@ -22,7 +22,7 @@ export interface GroupContext {
   options: ResolvedOptions;
   admin: KafkaAdmin;
   /** Chooses partitions for records (rejects unknown topics). */
-  place(records: ProduceRecord[]): Promise<PlacedRecord[]>;
+  place(records: readonly ProduceRecord[]): Promise<PlacedBatch>;
   /** Told when the member closed. */
   closed(consumer: KafkaGroupConsumer): void;
 }
@@ -247,14 +247,14 @@ export class KafkaGroupConsumer implements Consumer {
 
   async commit(tx: Transaction): Promise<void> {
     if (this.closed || !this.consumer) throw new LogError(`consumer of group ${this.options.group} is closed`, false);
-    let placed: PlacedRecord[];
+    let placed: PlacedBatch;
     try {
       placed = await this.ctx.place(tx.produce ?? []);
     } catch (err) {
       await this.rewind();
       throw this.ctx.errors.wrap(err, 'committing a transaction');
     }
-    if (placed.length === 0 && tx.offsets.length === 0) return;
+    if (placed.records.length === 0 && tx.offsets.length === 0) return;
     try {
       await this.txn.commit(placed, tx.offsets, this.consumer);
     } catch (err) {
