@@ -36,6 +36,7 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     deadLetterTopic: names.of('deadLetters'),
     stores: [store as KeyedStore<unknown>],
     maxBatch: options.maxBatch ?? 10000,
+    pipelined: true,
     handle: (items, ctx) => {
       for (const item of items) detectOne(item, store, rules, names, ctx);
     },

@@ -61,6 +61,8 @@ export class KafkaGroupConsumer implements Consumer {
   private resync = false;
   private closed = false;
   private inflight: Promise<unknown> = Promise.resolve();
+  /** The last commit; a rebalance or resync is applied only once it settled (a poll may overlap it). */
+  private committing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: GroupContext,
@@ -129,6 +131,7 @@ export class KafkaGroupConsumer implements Consumer {
   /** Applies queued rebalances and, after an unknown commit outcome, re-reads offsets and state. */
   private async settle(): Promise<void> {
     const consumer = this.consumer!;
+    if (this.events.length > 0 || this.resync) await this.committing;
     while (this.events.length > 0) {
       const ev = this.events[0]!;
       if (!ev.assign) {
@@ -245,7 +248,13 @@ export class KafkaGroupConsumer implements Consumer {
     }
   }
 
-  async commit(tx: Transaction): Promise<void> {
+  commit(tx: Transaction): Promise<void> {
+    const run = this.commitNow(tx);
+    this.committing = run.catch(() => {});
+    return run;
+  }
+
+  private async commitNow(tx: Transaction): Promise<void> {
     if (this.closed || !this.consumer) throw new LogError(`consumer of group ${this.options.group} is closed`, false);
     let placed: PlacedBatch;
     try {
@@ -320,6 +329,7 @@ export class KafkaGroupConsumer implements Consumer {
     this.closed = true;
     this.ctx.closed(this);
     await this.inflight;
+    await this.committing;
     const gone = this.assigned;
     this.assigned = [];
     if (gone.length > 0) await this.revoked(gone);
