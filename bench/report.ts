@@ -33,6 +33,18 @@ export function renderMarkdown(r: any): string {
   lines.push(`| peak RSS tracking ${n(e.rss.videos)} videos | ${n(e.rss.peakRssMb)} MB ${ok(e.rss.peakRssMb <= 300)} | — | ≤ 300 MB |`);
   lines.push('');
 
+  const ks = k.kstreams;
+  if (ks) {
+    lines.push('## Kafka detect beside Kafka Streams (same broker, same input topic, alternating runs)', '');
+    lines.push(`${n(ks.snapshots)} snapshots on ${ks.partitions} partitions; one ytwatch worker vs one stream thread (\`../shared/peers/kstreams-detect\`, exactly_once_v2, commit.interval.ms ${ks.commitMs}); medians, each run a fresh JVM or a fresh consumer group.`, '');
+    lines.push('| job | snapshots/s (median) | runs | CPU s per 100k snapshots |');
+    lines.push('| --- | ---: | --- | ---: |');
+    lines.push(`| Kafka Streams | ${n(ks.kstreams.perSec)} | ${ks.kstreams.runs.map(n).join(', ')} | ${ks.kstreams.cpuSPer100k} |`);
+    lines.push(`| ytwatch | ${n(ks.ytwatch.perSec)} | ${ks.ytwatch.runs.map(n).join(', ')} | ${ks.ytwatch.cpuSPer100k} |`);
+    lines.push('');
+    lines.push(`ytwatch ÷ Kafka Streams: **${ks.ratio}** ${ok(ks.ratio >= 1.5)} (target ≥ 1.5). Outputs equal in every run (${n(ks.changes)} changes, ${n(ks.alerts)} alerts, digests compared): ${ok(ks.outputsEqual)}.`, '');
+  }
+
   const le = r.latency.embedded;
   const lk = r.latency.kafka;
   lines.push('## Latency: snapshot appended → `sendMessage` received at the fake (pacing off)', '');
