@@ -45,6 +45,19 @@ export function renderMarkdown(r: any): string {
     lines.push(`ytwatch ÷ Kafka Streams: **${ks.ratio}** ${ok(ks.ratio >= 1.5)} (target ≥ 1.5). Outputs equal in every run (${n(ks.changes)} changes, ${n(ks.alerts)} alerts, digests compared): ${ok(ks.outputsEqual)}.`, '');
   }
 
+  const a = r.activity;
+  if (a) {
+    lines.push("## Seed 004's job: `examples/user-activity` beside a plain consumer loop", '');
+    lines.push(`${n(a.events)} events over ${n(a.users)} users on Kafka, same input topic, alternating runs. The plain loop (bench/activity.ts) uses the same client library: consume 5,000, update a map, produce the changed summaries, commit offsets after delivery — at least once, state only in memory. The example is exactly once, with its state in a changelog.`, '');
+    lines.push('| job | events/s (median) | runs | output records |');
+    lines.push('| --- | ---: | --- | ---: |');
+    lines.push(`| plain at-least-once loop | ${n(a.kafka.plainConsumer.eventsPerSec)} | ${a.kafka.plainConsumer.runs.map(n).join(', ')} | ${n(a.kafka.plainConsumer.outputs)} |`);
+    lines.push(`| examples/user-activity | ${n(a.kafka.example.eventsPerSec)} | ${a.kafka.example.runs.map(n).join(', ')} | ${n(a.kafka.example.outputs)} |`);
+    lines.push('');
+    const sizes = Object.keys(a.peakRssMb);
+    lines.push(`example ÷ plain loop: **${a.kafka.ratio}** ${ok(a.kafka.ratio >= 1)} (target ≥ 1). Peak RSS of \`npm run example:activity -- --input FILE\` (embedded): ${sizes.map((s) => `${n(Number(s))} events ${a.peakRssMb[s]} MB`).join(', ')}.`, '');
+  }
+
   const le = r.latency.embedded;
   const lk = r.latency.kafka;
   lines.push('## Latency: snapshot appended → `sendMessage` received at the fake (pacing off)', '');

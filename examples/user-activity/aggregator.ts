@@ -28,7 +28,7 @@ export function activityTopics(prefix = ''): ActivityTopics {
 
 /** Creates the topics (state co-partitioned with the input) and the aggregator. */
 /** Events per batch (one commit); larger batches coalesce more updates of a user into one output. */
-const MAX_BATCH = 5000;
+const MAX_BATCH = 20_000;
 
 export async function createAggregator(log: EventLog, topics: ActivityTopics, group: string, partitions = 3): Promise<Processor<UserEvent>> {
   await log.ensureTopics([

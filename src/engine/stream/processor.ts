@@ -195,10 +195,15 @@ export class Processor<V> {
 /** The offsets to commit after `records`: last offset + 1 per partition. */
 export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
   const last = new Map<string, PartitionOffset>();
+  let cur: PartitionOffset | undefined;
   for (const r of records) {
-    const id = partitionKey(r.topic, r.partition);
-    const cur = last.get(id);
-    if (!cur || r.offset + 1 > cur.offset) last.set(id, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    // Records come in runs per partition: the map is consulted once per run.
+    if (!cur || cur.topic !== r.topic || cur.partition !== r.partition) {
+      const id = partitionKey(r.topic, r.partition);
+      cur = last.get(id);
+      if (!cur) last.set(id, (cur = { topic: r.topic, partition: r.partition, offset: r.offset + 1 }));
+    }
+    if (r.offset + 1 > cur.offset) cur.offset = r.offset + 1;
   }
   return [...last.values()];
 }

@@ -234,18 +234,38 @@ export class KafkaGroupConsumer implements Consumer {
       } else {
         messages = await this.fetch(max, Math.max(0, Math.min(CHUNK_MS, deadline - Date.now())));
       }
-      const owned = new Set(this.assigned.map(id));
-      const foreign = messages.filter((m) => !owned.has(id(m)));
-      // Not expected (assign and our view change together); if it happens, positions are re-read.
-      if (foreign.length > 0) this.resync = true;
-      const records = messages.filter((m) => owned.has(id(m))).map(toRecord);
-      if (records.length > 0) {
-        for (const r of records) this.delivered.set(id(r), Math.max(this.delivered.get(id(r)) ?? 0, r.offset + 1));
-        return records;
-      }
+      const records = this.owned(messages);
+      if (records.length > 0) return records;
       if (this.closed || options.signal?.aborted || Date.now() >= deadline) return [];
       if (this.events.length > 0 || this.resync) await this.settle();
     }
+  }
+
+  /**
+   * The messages of partitions this member owns, as records, noting how far each partition was
+   * handed out. Messages come in runs per partition, so ownership is looked up once per run.
+   */
+  private owned(messages: NativeMessage[]): LogRecord[] {
+    const owned = new Set(this.assigned.map(id));
+    const records: LogRecord[] = [];
+    let run = '';
+    let topic: string | undefined;
+    let partition = -1;
+    let mine = false;
+    for (const m of messages) {
+      if (m.topic !== topic || m.partition !== partition) {
+        topic = m.topic;
+        partition = m.partition;
+        run = id(m);
+        mine = owned.has(run);
+        // Not expected (assign and our view change together); if it happens, positions are re-read.
+        if (!mine) this.resync = true;
+      }
+      if (!mine) continue;
+      records.push(toRecord(m));
+      if (m.offset + 1 > (this.delivered.get(run) ?? 0)) this.delivered.set(run, m.offset + 1);
+    }
+    return records;
   }
 
   commit(tx: Transaction): Promise<void> {
