@@ -7,8 +7,10 @@
  * changelog gets one record per user per commit. Exactly once between topics: outputs, state and
  * offsets commit together, so a restart neither loses nor double-counts (min/max are idempotent besides).
  */
-import { KeyedStore, Processor, parseRecord, type EventLog } from '../../src/index.js';
-import { UserEvent, type ActivitySummary } from './event.js';
+import { KeyedStore, Processor, jsonSerde, parseValue, type EventLog } from '../../src/index.js';
+import { UserEvent, fastUserEvent, type ActivitySummary } from './event.js';
+
+const serde = jsonSerde<UserEvent>();
 
 export interface ActivityTopics {
   input: string;
@@ -45,7 +47,7 @@ export async function createAggregator(log: EventLog, topics: ActivityTopics, gr
     input: topics.input,
     deadLetterTopic: topics.deadLetters,
     stores: [store as KeyedStore<unknown>],
-    parse: (record) => parseRecord(UserEvent, record.value),
+    parse: (record) => parseValue(UserEvent, serde, record.value, fastUserEvent),
     maxBatch: MAX_BATCH,
     pipelined: true,
     handle: (items, ctx) => {
