@@ -36,7 +36,8 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     deadLetterTopic: names.of('deadLetters'),
     stores: [store as KeyedStore<unknown>],
     maxBatch: options.maxBatch ?? 10000,
-    pipelined: true,
+    // The overlap pays while a Kafka commit waits on the broker; an SQLite commit is synchronous.
+    pipelined: log.kind === 'kafka',
     handle: (items, ctx) => {
       for (const item of items) detectOne(item, store, rules, names, ctx);
     },
