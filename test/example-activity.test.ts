@@ -1,8 +1,8 @@
 /** Seed 004's job on the embedded log (the case body is shared with the Kafka run). */
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UserEvent, fastUserEvent } from '../examples/user-activity/event.js';
 import { exampleSuite } from './cases/example-activity.js';
+import { assertFastAgrees } from './helpers/fast-check.js';
 
 exampleSuite('embedded', () => ({}));
 
@@ -16,16 +16,6 @@ describe('user-activity: the fast event check', () => {
       { ...lean, userId: '' }, { ...lean, visitorId: 1 }, { ...full, metadata: { ...full.metadata, sentAt: '1' } }, { ...lean, eventData: [] },
       { ...lean, eventData: JSON.parse('{"__proto__": 1}') }, { ...lean, metadata: null }, null, [], 'x',
     ];
-    let accepted = 0;
-    for (const c of cases) {
-      const fast = fastUserEvent(c);
-      const slow = UserEvent.safeParse(c);
-      if (fast === undefined) continue;
-      accepted++;
-      assert.ok(slow.success, JSON.stringify(c));
-      assert.equal(JSON.stringify(fast), JSON.stringify(slow.data));
-    }
-    assert.equal(accepted, 3);
-    for (const c of cases.slice(3)) assert.equal(fastUserEvent(c), undefined, JSON.stringify(c));
+    assertFastAgrees(fastUserEvent, UserEvent, cases, 3);
   });
 });

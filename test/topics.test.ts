@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { VideoEvent, type Alert, type VideoSnapshot } from '../src/app/core/events.js';
 import { fastVideoEvent } from '../src/app/core/fast-events.js';
+import { assertFastAgrees } from './helpers/fast-check.js';
 import { CATALOGUE, names } from '../src/app/core/topics.js';
 
 const snap: VideoSnapshot = { v: 1, type: 'snapshot', videoId: 'aaaaaaaaaaa', title: 'é ✓', channelId: null, channelTitle: null, publishedAt: null, views: 1, likes: null, comments: 3, fetchedAt: 5, pollId: '5' };
@@ -44,16 +45,6 @@ describe('topic catalogue', () => {
       { ...snap, channelId: 1 }, { ...snap, title: null }, { ...gone, videoId: 1 }, JSON.parse('{"__proto__": 1, "v": 1}'),
       Object.fromEntries(Object.entries(snap).filter(([k]) => k !== 'likes')), null, [], 'x', 1,
     ];
-    let accepted = 0;
-    for (const c of cases) {
-      const fast = fastVideoEvent(c);
-      const slow = VideoEvent.safeParse(c);
-      if (fast === undefined) continue;
-      accepted++;
-      assert.ok(slow.success, JSON.stringify(c));
-      assert.equal(JSON.stringify(fast), JSON.stringify(slow.data));
-    }
-    assert.equal(accepted, 4);
-    for (const c of cases.slice(4)) assert.equal(fastVideoEvent(c), undefined, JSON.stringify(c));
+    assertFastAgrees(fastVideoEvent, VideoEvent, cases, 4);
   });
 });
