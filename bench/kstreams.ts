@@ -4,7 +4,7 @@
  * The peer is built with Maven once into `~/.cache/ytwatch/kstreams-detect` (rebuilt when its
  * sources change); outputs of both jobs are counted and digested by the peer's `count` mode.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -74,8 +74,8 @@ export interface JobRun {
 }
 
 /** One run of the peer over `input`, outputs under `prefix`. */
-function runPeer(brokers: string, input: string, prefix: string, n: number, commitMs: number): JobRun {
-  const res = spawnSync('java', [...JAVA_OPTS, '-jar', JAR, 'run', '--bootstrap', brokers, '--input', input, '--prefix', prefix, '--threads', '1', '--commit-ms', String(commitMs)], {
+function runPeer(brokers: string, input: string, prefix: string, n: number, commitMs: number, threads = 1): JobRun {
+  const res = spawnSync('java', [...JAVA_OPTS, '-jar', JAR, 'run', '--bootstrap', brokers, '--input', input, '--prefix', prefix, '--threads', String(threads), '--commit-ms', String(commitMs)], {
     encoding: 'utf8',
   });
   const line = res.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
@@ -91,8 +91,11 @@ function outputs(brokers: string, prefix: string): Pick<JobRun, 'changes' | 'ale
   return { changes: changes!.records, alerts: alerts!.records, digests: `${changes!.digest}/${alerts!.digest}` };
 }
 
-/** One run of ytwatch's Kafka detect (createDetect + drain, as bench/kafka.ts) over `input`. */
-async function runYtwatch(brokers: string, input: Names, prefix: string, n: number, partitions: number): Promise<JobRun> {
+/**
+ * One ytwatch detect worker (createDetect + drain, as bench/kafka.ts) over `input`'s videos topic,
+ * everything else under `prefix`: its start and end (epoch ms) and its CPU seconds.
+ */
+export async function detectWorker(brokers: string, input: Names, prefix: string, partitions: number): Promise<{ start: number; end: number; cpuS: number }> {
   return withTempDir(async (dir) => {
     const log = await createEventLog({ dataDir: dir, kafkaBrokers: brokers, partitions, clientId: 'ytwatch-bench' });
     try {
@@ -101,17 +104,42 @@ async function runYtwatch(brokers: string, input: Names, prefix: string, n: numb
       await log.ensureTopics(own.specs(partitions));
       const detect = createDetect({ log, names: nm, rules: DEFAULT_RULES });
       const c0 = process.cpuUsage();
-      const t0 = performance.now();
+      const start = Date.now();
       await detect.start();
       await drain(detect as Processor<unknown>, signal);
-      const seconds = (performance.now() - t0) / 1000;
+      const end = Date.now();
       const cpu = process.cpuUsage(c0);
       await detect.close();
-      return { perSec: Math.round(n / seconds), seconds: Number(seconds.toFixed(3)), cpuS: (cpu.user + cpu.system) / 1e6, ...outputs(brokers, prefix) };
+      return { start, end, cpuS: (cpu.user + cpu.system) / 1e6 };
     } finally {
       await log.close();
     }
   });
+}
+
+/** One run of ytwatch's Kafka detect, one worker in this process. */
+async function runYtwatch(brokers: string, input: Names, prefix: string, n: number, partitions: number): Promise<JobRun> {
+  const w = await detectWorker(brokers, input, prefix, partitions);
+  const seconds = (w.end - w.start) / 1000;
+  return { perSec: Math.round(n / seconds), seconds, cpuS: w.cpuS, ...outputs(brokers, prefix) };
+}
+
+/** Two ytwatch workers (processes, one group) against the peer's two stream threads. */
+async function runTwo(brokers: string, input: Names, tag: string, n: number, partitions: number, commitMs: number) {
+  const ks = runPeer(brokers, input.topic('videos'), `${tag}ks2-`, n, commitMs, 2);
+  const prefix = `${tag}yt2-`;
+  const child = () =>
+    new Promise<{ start: number; end: number; cpuS: number }>((resolve, reject) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'detect-worker.ts'), brokers, input.prefix, prefix, String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      c.on('error', reject);
+      c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`detect worker exited ${code}`))));
+    });
+  const workers = await Promise.all([child(), child()]);
+  const seconds = (Math.max(...workers.map((w) => w.end)) - Math.min(...workers.map((w) => w.start))) / 1000;
+  const yt: JobRun = { perSec: Math.round(n / seconds), seconds, cpuS: workers[0]!.cpuS + workers[1]!.cpuS, ...outputs(brokers, prefix) };
+  return { kstreams: ks, ytwatch: yt };
 }
 
 export interface KStreamsComparison {
@@ -126,6 +154,8 @@ export interface KStreamsComparison {
   outputsEqual: boolean;
   changes: number;
   alerts: number;
+  /** One run: 2 ytwatch worker processes (one group) vs 2 stream threads. */
+  two: { kstreamsPerSec: number; ytwatchPerSec: number; ratio: number };
 }
 
 /**
@@ -159,7 +189,8 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
     cpuSPer100k: Number(((median(rs.map((r) => r.cpuS)) * 100_000) / n).toFixed(2)),
     runs: rs.map((r) => r.perSec),
   });
-  const all = [...ks, ...yt];
+  const two = await runTwo(brokers, input, tag, n, partitions, commitMs);
+  const all = [...ks, ...yt, two.kstreams, two.ytwatch];
   const kstreams = summary(ks);
   const ytwatch = summary(yt);
   return {
@@ -172,5 +203,6 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
     outputsEqual: all.every((r) => r.digests === all[0]!.digests && r.changes === all[0]!.changes && r.alerts === all[0]!.alerts),
     changes: all[0]!.changes,
     alerts: all[0]!.alerts,
+    two: { kstreamsPerSec: two.kstreams.perSec, ytwatchPerSec: two.ytwatch.perSec, ratio: Number((two.ytwatch.perSec / two.kstreams.perSec).toFixed(2)) },
   };
 }
