@@ -36,6 +36,32 @@ export function renderMarkdown(r: any): string {
   lines.push(`| peak RSS tracking ${n(e.rss.videos)} videos | ${n(e.rss.peakRssMb)} MB ${ok(e.rss.peakRssMb <= 300)} | — | ≤ 300 MB |`);
   lines.push('');
 
+  const ks = k.kstreams;
+  if (ks) {
+    lines.push('## Kafka detect beside Kafka Streams (same broker, same input topic, alternating runs)', '');
+    lines.push(`${n(ks.snapshots)} snapshots on ${ks.partitions} partitions; one ytwatch worker vs one stream thread (\`../shared/peers/kstreams-detect\`, exactly_once_v2, commit.interval.ms ${ks.commitMs}); medians, each run a fresh JVM or a fresh consumer group.`, '');
+    lines.push('| job | snapshots/s (median) | runs | CPU s per 100k snapshots |');
+    lines.push('| --- | ---: | --- | ---: |');
+    lines.push(`| Kafka Streams | ${n(ks.kstreams.perSec)} | ${ks.kstreams.runs.map(n).join(', ')} | ${ks.kstreams.cpuSPer100k} |`);
+    lines.push(`| ytwatch | ${n(ks.ytwatch.perSec)} | ${ks.ytwatch.runs.map(n).join(', ')} | ${ks.ytwatch.cpuSPer100k} |`);
+    lines.push('');
+    lines.push(`ytwatch ÷ Kafka Streams: **${ks.ratio}** ${ok(ks.ratio >= 1.5)} (target ≥ 1.5). Outputs equal in every run (${n(ks.changes)} changes, ${n(ks.alerts)} alerts, digests compared): ${ok(ks.outputsEqual)}.`, '');
+    if (ks.two) lines.push(`Two workers (processes, one group) vs two stream threads, one run: ytwatch ${n(ks.two.ytwatchPerSec)}/s, Kafka Streams ${n(ks.two.kstreamsPerSec)}/s, ratio **${ks.two.ratio}** ${ok(ks.two.ratio >= 1)} (target ≥ 1).`, '');
+  }
+
+  const a = r.activity;
+  if (a) {
+    lines.push("## Seed 004's job: `examples/user-activity` beside a plain consumer loop", '');
+    lines.push(`${n(a.events)} events over ${n(a.users)} users on Kafka, same input topic, alternating runs. The plain loop (bench/activity.ts) uses the same client library: consume 5,000, update a map, produce the changed summaries, commit offsets after delivery — at least once, state only in memory. The example is exactly once, with its state in a changelog.`, '');
+    lines.push('| job | events/s (median) | runs | output records |');
+    lines.push('| --- | ---: | --- | ---: |');
+    lines.push(`| plain at-least-once loop | ${n(a.kafka.plainConsumer.eventsPerSec)} | ${a.kafka.plainConsumer.runs.map(n).join(', ')} | ${n(a.kafka.plainConsumer.outputs)} |`);
+    lines.push(`| examples/user-activity | ${n(a.kafka.example.eventsPerSec)} | ${a.kafka.example.runs.map(n).join(', ')} | ${n(a.kafka.example.outputs)} |`);
+    lines.push('');
+    const sizes = Object.keys(a.peakRssMb);
+    lines.push(`example ÷ plain loop: **${a.kafka.ratio}** ${ok(a.kafka.ratio >= 1)} (target ≥ 1). Peak RSS of \`npm run example:activity -- --input FILE\` (embedded): ${sizes.map((s) => `${n(Number(s))} events ${a.peakRssMb[s]} MB`).join(', ')}.`, '');
+  }
+
   const le = r.latency.embedded;
   const lk = r.latency.kafka;
   lines.push('## Latency: snapshot appended → `sendMessage` received at the fake (pacing off)', '');

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { ensureKafka } from '../test/helpers/kafka.js';
 import { benchEmbeddedDetect, benchEmbeddedLatency, benchNotify } from './embedded.js';
 import { benchKafkaDetect, benchKafkaLatency } from './kafka.js';
+import { benchKStreams } from './kstreams.js';
+import { benchActivity } from './activity.js';
 import { benchQuota } from './quota.js';
 import { benchHistory } from './history.js';
 import { median } from './util.js';
@@ -69,6 +71,10 @@ async function main(): Promise<void> {
   const brokers = await ensureKafka();
   const partitions = 6;
   const kafkaDetect = await medianOf(RUNS, () => benchKafkaDetect(brokers, quick ? 2_000 : 10_000, rounds, partitions), 'detectPerSec');
+  log('kafka detect beside Kafka Streams');
+  const kstreams = await benchKStreams(brokers, 10_000, quick ? 10 : 50, partitions, RUNS);
+  log('user-activity example beside a plain consumer loop');
+  const activity = await benchActivity(brokers, quick ? 20_000 : 200_000, 1_000, RUNS);
   log('latency (kafka)');
   const latencyKafka = await benchKafkaLatency(brokers, quick ? 50 : 200);
 
@@ -79,9 +85,10 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), quick },
     quota,
     embedded,
-    kafka: { brokers, detect: kafkaDetect },
+    kafka: { brokers, detect: { ...kafkaDetect, kstreams } },
     latency: { embedded: latencyEmbedded, kafka: latencyKafka },
     history,
+    activity,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

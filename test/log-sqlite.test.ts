@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
+import { KeyedStore } from '../src/engine/stream/state.js';
 import { logContract } from './contract/log.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ytwatch-log-'));
@@ -33,5 +34,28 @@ describe('sqlite log: data folders written before values were bytes', () => {
     assert.deepEqual(got.map((r) => r.value), [Buffer.from('{"v":1,"é":"✓"}', 'utf8'), Buffer.from('{"v":2}')]);
     assert.deepEqual((await reopened.read('old_state', 0, 0, 10)).map((r) => r.value), [Buffer.from('{"n":1}')]);
     await reopened.close();
+  });
+});
+
+describe('keyed store: one changelog record per key per commit', () => {
+  it('stages the latest value (or the deletion) of each key once, and restores to it', async () => {
+    const storeDir = mkdtempSync(join(tmpdir(), 'ytwatch-store-'));
+    after(() => rmSync(storeDir, { recursive: true, force: true }));
+    const log = new SqliteLog({ path: join(storeDir, 'log.db') });
+    await log.ensureTopics([{ name: 'state', partitions: 3, compacted: true }]);
+    const store = new KeyedStore<number>(log, 'state');
+    await store.restore([0, 1, 2]);
+    for (let i = 1; i <= 5; i++) store.put('a', i);
+    store.put('b', 1);
+    store.put('c', 1);
+    store.delete('c');
+    const staged = store.takeStaged();
+    assert.deepEqual(staged.map((r) => [r.key, r.value === null ? null : Buffer.from(r.value as Uint8Array).toString()]), [['a', '5'], ['b', '1'], ['c', null]]);
+    assert.deepEqual(store.takeStaged(), []);
+    await log.produce(staged);
+    const restored = new KeyedStore<number>(log, 'state');
+    await restored.restore([0, 1, 2]);
+    assert.deepEqual([restored.get('a'), restored.get('b'), restored.get('c'), restored.size], [5, 1, undefined, 2]);
+    await log.close();
   });
 });

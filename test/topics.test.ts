@@ -1,7 +1,9 @@
 /** The topic catalogue: one definition per record, JSON byte for byte as `JSON.stringify` writes it. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Alert, VideoSnapshot } from '../src/app/core/events.js';
+import { VideoEvent, type Alert, type VideoSnapshot } from '../src/app/core/events.js';
+import { fastVideoEvent } from '../src/app/core/fast-events.js';
+import { assertFastAgrees } from './helpers/fast-check.js';
 import { CATALOGUE, names } from '../src/app/core/topics.js';
 
 const snap: VideoSnapshot = { v: 1, type: 'snapshot', videoId: 'aaaaaaaaaaa', title: 'é ✓', channelId: null, channelTitle: null, publishedAt: null, views: 1, likes: null, comments: 3, fetchedAt: 5, pollId: '5' };
@@ -42,5 +44,17 @@ describe('topic catalogue', () => {
     assert.deepEqual(specs.find((s) => s.name === 'ytwatch_detect_state'), { name: 'ytwatch_detect_state', partitions: 6, compacted: true });
     assert.deepEqual(specs.find((s) => s.name === 'ytwatch_notify_sent'), { name: 'ytwatch_notify_sent', partitions: 1, compacted: true });
     assert.deepEqual(specs.find((s) => s.name === 'youtube_videos'), { name: 'youtube_videos', partitions: 6, compacted: false });
+  });
+
+  it('the fast VideoEvent check accepts only what the schema accepts, and returns what it returns', () => {
+    const gone = { v: 1, type: 'unavailable', videoId: 'aaaaaaaaaaa', fetchedAt: 5, pollId: '5' };
+    const cases: unknown[] = [
+      snap, gone, { ...snap, views: null, channelId: 'c', channelTitle: 'ct', publishedAt: '2020' }, { ...snap, title: '' },
+      { ...snap, extra: 1 }, { ...gone, title: 't' }, { ...snap, views: -1 }, { ...snap, likes: 1.5 }, { ...snap, comments: '3' },
+      { ...snap, videoId: '' }, { ...snap, v: 2 }, { ...snap, type: 'other' }, { ...snap, fetchedAt: 1.5 }, { ...snap, pollId: 5 },
+      { ...snap, channelId: 1 }, { ...snap, title: null }, { ...gone, videoId: 1 }, JSON.parse('{"__proto__": 1, "v": 1}'),
+      Object.fromEntries(Object.entries(snap).filter(([k]) => k !== 'likes')), null, [], 'x', 1,
+    ];
+    assertFastAgrees(fastVideoEvent, VideoEvent, cases, 4);
   });
 });

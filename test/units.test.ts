@@ -90,6 +90,9 @@ describe('partitioner and time', () => {
       assert.equal(partitionFor(key, 6), (hash & 0x7fffffff) % 6);
     }
     assert.equal(partitionFor(null, 6), 0);
+    for (const key of ['é ✓', 'v0000000001', 'x'.repeat(200), `${'a'.repeat(70)}é`]) {
+      assert.equal(partitionFor(key, 7), (murmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % 7, key);
+    }
     assert.ok([...'abcdefghijklmnop'].every((k) => partitionFor(k, 3) === partitionFor(k, 3)));
   });
   it('Pacific days and the next midnight', () => {

@@ -51,3 +51,32 @@ export function sampleEvents(nowSeconds = Math.floor(Date.now() / 1000)): UserEv
   }
   return out;
 }
+
+const EVENT_KEYS = new Set(['userId', 'visitorId', 'type', 'metadata', 'event', 'eventData']);
+const METADATA_KEYS = new Set(['messageId', 'sentAt', 'timestamp', 'receivedAt', 'apiKey', 'spaceId', 'version']);
+const optional = (o: Record<string, unknown>, k: string, ok: (x: unknown) => boolean) => !(k in o) || ok(o[k]);
+const isString = (x: unknown) => typeof x === 'string';
+const isInt = (x: unknown) => typeof x === 'number' && Number.isInteger(x);
+const isPlain = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const onlyKeys = (o: Record<string, unknown>, known: Set<string>) => Object.keys(o).every((k) => known.has(k));
+
+/**
+ * A hand-checked fast path for {@link UserEvent}, as `parseValue`'s `fast` argument: the event when
+ * it certainly passes the schema, rebuilt as zod returns it (schema order, absent optional keys
+ * left out); `undefined` to let the schema decide (and name the reason).
+ */
+export function fastUserEvent(x: unknown): UserEvent | undefined {
+  if (!isPlain(x) || !onlyKeys(x, EVENT_KEYS) || typeof x.userId !== 'string' || x.userId.length === 0) return undefined;
+  const m = x.metadata;
+  if (!isPlain(m) || !onlyKeys(m, METADATA_KEYS) || !isInt(m.timestamp)) return undefined;
+  if (!optional(x, 'visitorId', isString) || !optional(x, 'type', isString) || !optional(x, 'event', isString)) return undefined;
+  if (!optional(m, 'messageId', isString) || !optional(m, 'apiKey', isString) || !optional(m, 'spaceId', isString) || !optional(m, 'version', isString)) return undefined;
+  if (!optional(m, 'sentAt', isInt) || !optional(m, 'receivedAt', isInt)) return undefined;
+  if ('eventData' in x && (!isPlain(x.eventData) || Object.hasOwn(x.eventData, '__proto__'))) return undefined;
+  const pick = <T extends Record<string, unknown>>(o: Record<string, unknown>, keys: Iterable<string>) => {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) if (k in o) out[k] = k === 'metadata' ? pick(o[k] as Record<string, unknown>, METADATA_KEYS) : k === 'eventData' ? { ...(o[k] as object) } : o[k];
+    return out as T;
+  };
+  return pick<UserEvent>(x, EVENT_KEYS);
+}

@@ -5,35 +5,50 @@
  * on stdout, and reports malformed lines on stderr. Embedded log by default; Kafka when
  * `KAFKA_BROKERS` is set (topics prefixed by `YTWATCH_TOPIC_PREFIX`).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DeadLetter, createEventLog, drain, parseRecord, readTopic, type EventLog, type LogRecord, type ProduceRecord } from '../../src/index.js';
+import { DeadLetter, createEventLog, drain, parseRecord, readPartition, type EventLog, type LogRecord, type ProduceRecord } from '../../src/index.js';
 import { activityTopics, createAggregator } from './aggregator.js';
 import { sampleEvents } from './event.js';
 
-/** The file's lines as records keyed by userId when readable; unreadable ones still go in (and are dead-lettered). */
-function recordsFromFile(path: string, topic: string): ProduceRecord[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
-    .filter(({ line }) => line !== '')
-    .map(({ line, n }) => {
-      let key: string | null = null;
-      try {
-        const userId = (JSON.parse(line) as { userId?: unknown }).userId;
-        if (typeof userId === 'string') key = userId;
-      } catch {
-        // Malformed: published as it is; the aggregator dead-letters it with the reason.
-      }
-      return { topic, key, value: line, headers: { source: `${path}:${n}` } };
-    });
+/** Lines published per append while streaming a file: memory stays flat in the file's size. */
+const PUBLISH_CHUNK = 5000;
+
+/**
+ * Publishes the file's lines, streamed, as records keyed by userId when readable; unreadable ones
+ * still go in (and are dead-lettered).
+ */
+async function publishFile(log: EventLog, path: string, topic: string): Promise<void> {
+  let chunk: ProduceRecord[] = [];
+  let n = 0;
+  for await (const raw of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    n++;
+    const line = raw.trim();
+    if (line === '') continue;
+    let key: string | null = null;
+    try {
+      const userId = (JSON.parse(line) as { userId?: unknown }).userId;
+      if (typeof userId === 'string') key = userId;
+    } catch {
+      // Malformed: published as it is; the aggregator dead-letters it with the reason.
+    }
+    chunk.push({ topic, key, value: line, headers: { source: `${path}:${n}` } });
+    if (chunk.length === PUBLISH_CHUNK) {
+      await log.produce(chunk);
+      chunk = [];
+    }
+  }
+  await log.produce(chunk);
 }
 
-async function readSince(log: EventLog, topic: string, since: Map<number, number>): Promise<LogRecord[]> {
-  const records = await readTopic(log, topic, since);
-  return records.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset);
+/** The records appended to `topic` since `since`, page by page (a user's records keep their order). */
+async function* readSince(log: EventLog, topic: string, since: Map<number, number>): AsyncGenerator<LogRecord> {
+  for (let p = 0; p < (await log.partitionCount(topic)); p++) {
+    for await (const page of readPartition(log, topic, p, since.get(p) ?? 0)) yield* page;
+  }
 }
 
 async function main(): Promise<number> {
@@ -50,15 +65,13 @@ async function main(): Promise<number> {
     const aggregator = await createAggregator(log, topics, `${prefix}user-activity`);
     const outputStart = await log.endOffsets(topics.output);
     const dlqStart = await log.endOffsets(topics.deadLetters);
-    const records = values.input
-      ? recordsFromFile(values.input, topics.input)
-      : sampleEvents().map((e) => ({ topic: topics.input, key: e.userId, value: JSON.stringify(e) }));
-    await log.produce(records);
+    if (values.input) await publishFile(log, values.input, topics.input);
+    else await log.produce(sampleEvents().map((e) => ({ topic: topics.input, key: e.userId, value: JSON.stringify(e) })));
     await aggregator.start();
     await drain(aggregator as never, new AbortController().signal);
     await aggregator.close();
-    for (const r of await readSince(log, topics.output, outputStart)) process.stdout.write(`${r.value}\n`);
-    for (const r of await readSince(log, topics.deadLetters, dlqStart)) {
+    for await (const r of readSince(log, topics.output, outputStart)) process.stdout.write(`${r.value}\n`);
+    for await (const r of readSince(log, topics.deadLetters, dlqStart)) {
       const d = parseRecord(DeadLetter, r.value);
       if (d.ok) process.stderr.write(`malformed event${d.value.headers?.source ? ` at ${d.value.headers.source}` : ''}: ${d.value.reason}\n`);
     }

@@ -11,9 +11,10 @@ import { bindTopic, defineTopic, type Topic, type TopicDef } from '../../engine/
 import type { TopicSpec } from '../../engine/core/log.js';
 import type { Serde } from '../../engine/core/serde.js';
 import { Alert, Delivery, DlqMark, StatusRecord, VideoChange, VideoEvent, VideoState } from './events.js';
+import { fastVideoEvent } from './fast-events.js';
 
 export const CATALOGUE = {
-  videos: defineTopic({ name: 'youtube_videos', schema: VideoEvent, key: (v) => v.videoId }),
+  videos: defineTopic({ name: 'youtube_videos', schema: VideoEvent, key: (v) => v.videoId, fast: fastVideoEvent }),
   changes: defineTopic({ name: 'youtube_changes', schema: VideoChange, key: (c) => c.videoId }),
   outbox: defineTopic({ name: 'telegram_outbox', schema: Alert, key: (a) => a.videoId }),
   deadLetters: { ...DEAD_LETTERS, name: 'ytwatch_dead_letters' },

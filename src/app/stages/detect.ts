@@ -53,6 +53,8 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     deadLetterTopic: names.of('deadLetters'),
     stores: [store as KeyedStore<unknown>],
     maxBatch: options.maxBatch ?? 10000,
+    // The overlap pays while a Kafka commit waits on the broker; an SQLite commit is synchronous.
+    pipelined: log.kind === 'kafka',
     handle: (items, ctx) => {
       batch = detectCounters();
       for (const item of items) detectOne(item, store, rules, names, ctx, batch);

@@ -37,6 +37,13 @@ export type ProcessorOptions<V> = ProcessorInput<V> & {
   /** State whose staged updates are committed with each batch; restored on assignment. */
   stores?: KeyedStore<unknown>[];
   maxBatch?: number;
+  /**
+   * Overlap each batch's commit with reading and handling the next one. The next batch is committed
+   * only after the previous commit succeeded; when that failed, the next batch is dropped and state
+   * and position go back to the last commit, so outputs stay exactly once. Only for handlers whose
+   * effects all go through the log (no sink calls). Default false.
+   */
+  pipelined?: boolean;
   clock?: () => number;
 };
 
@@ -54,6 +61,8 @@ export class Processor<V> {
   private readonly input: string;
   private readonly parse: (record: LogRecord) => Parsed<V>;
   private readonly prepare?: (records: LogRecord[]) => Promise<void>;
+  /** The commit in flight when pipelined. */
+  private pending?: Promise<void>;
 
   constructor(options: ProcessorOptions<V>) {
     this.options = options;
@@ -84,7 +93,10 @@ export class Processor<V> {
   async step(signal: AbortSignal, timeoutMs = 1000): Promise<number> {
     const consumer = this.consumer!;
     const records = await consumer.poll({ maxRecords: this.options.maxBatch ?? 500, timeoutMs, signal });
-    if (records.length === 0) return 0;
+    if (records.length === 0) {
+      await this.flush();
+      return 0;
+    }
     const out: ProduceRecord[] = [];
     const items: Item<V>[] = [];
     const ctx: ProcessContext = {
@@ -92,27 +104,56 @@ export class Processor<V> {
       emit: (r) => out.push(r),
       deadLetter: (record, reason, extra) => out.push(this.deadLetter(record, reason, extra)),
     };
-    await this.prepare?.(records);
-    for (const record of records) {
-      const parsed = this.parse(record);
-      if (parsed.ok) items.push({ record, value: parsed.value });
-      else ctx.deadLetter(record, parsed.reason);
-    }
     try {
+      // A serde that could not prepare (a schema registry down) fails the batch like a handler:
+      // it is read again from the last commit, never skipped.
+      await this.prepare?.(records);
+      for (const record of records) {
+        const parsed = this.parse(record);
+        if (parsed.ok) items.push({ record, value: parsed.value });
+        else ctx.deadLetter(record, parsed.reason);
+      }
       if (items.length > 0) await this.options.handle(items, ctx);
     } catch (err) {
+      await this.pending?.catch(() => {});
+      this.pending = undefined;
       await this.recover();
       throw err;
     }
     for (const s of this.options.stores ?? []) out.push(...s.takeStaged());
+    const tx = { produce: out, offsets: nextOffsets(records) };
+    if (!this.options.pipelined) {
+      try {
+        await consumer.commit(tx);
+      } catch (err) {
+        await this.recover();
+        throw err;
+      }
+      this.options.afterCommit?.();
+      return records.length;
+    }
+    // This batch was built on the previous one's state: it may only commit after that did.
+    await this.flush();
+    const commit = consumer.commit(tx).then(() => this.options.afterCommit?.());
+    commit.catch(() => {});
+    this.pending = commit;
+    return records.length;
+  }
+
+  /**
+   * Waits for the commit in flight (pipelined mode). When it failed, whatever was handled since is
+   * dropped: position and state go back to the last commit, and the failure is rethrown.
+   */
+  async flush(): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
     try {
-      await consumer.commit({ produce: out, offsets: nextOffsets(records) });
+      await pending;
     } catch (err) {
       await this.recover();
       throw err;
     }
-    this.options.afterCommit?.();
-    return records.length;
   }
 
   /** Input records not yet committed by this stage's group. */
@@ -120,7 +161,10 @@ export class Processor<V> {
     return this.consumer!.lag();
   }
 
+  /** Lets a commit in flight finish (its failure only means the batch is read again), then leaves. */
   async close(): Promise<void> {
+    await this.pending?.catch(() => {});
+    this.pending = undefined;
     await this.consumer?.close();
   }
 
@@ -156,10 +200,15 @@ export class Processor<V> {
 /** The offsets to commit after `records`: last offset + 1 per partition. */
 export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
   const last = new Map<string, PartitionOffset>();
+  let cur: PartitionOffset | undefined;
   for (const r of records) {
-    const id = partitionKey(r.topic, r.partition);
-    const cur = last.get(id);
-    if (!cur || r.offset + 1 > cur.offset) last.set(id, { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+    // Records come in runs per partition: the map is consulted once per run.
+    if (!cur || cur.topic !== r.topic || cur.partition !== r.partition) {
+      const id = partitionKey(r.topic, r.partition);
+      cur = last.get(id);
+      if (!cur) last.set(id, (cur = { topic: r.topic, partition: r.partition, offset: r.offset + 1 }));
+    }
+    if (r.offset + 1 > cur.offset) cur.offset = r.offset + 1;
   }
   return [...last.values()];
 }

@@ -12,7 +12,8 @@ import { readPartition } from './read.js';
  */
 export class KeyedStore<V> {
   private readonly data = new Map<string, { value: V; partition: number }>();
-  private staged: ProduceRecord[] = [];
+  /** Latest staged value per key since the last commit (`null`: deleted), in first-write order. */
+  private staged = new Map<string, { value: V | null; partition: number }>();
   private partitions = 1;
 
   /** `serde` writes the changelog's values; default JSON. */
@@ -55,19 +56,35 @@ export class KeyedStore<V> {
   }
 
   put(key: string, value: V): void {
-    this.data.set(key, { value, partition: partitionFor(key, this.partitions) });
-    this.staged.push({ topic: this.topic, key, value: this.serde.serialize(value) });
+    const held = this.data.get(key);
+    const partition = held ? held.partition : partitionFor(key, this.partitions);
+    if (held) held.value = value;
+    else this.data.set(key, { value, partition });
+    const staged = this.staged.get(key);
+    if (staged) staged.value = value;
+    else this.staged.set(key, { value, partition });
   }
 
   delete(key: string): void {
+    const held = this.data.get(key);
     this.data.delete(key);
-    this.staged.push({ topic: this.topic, key, value: null });
+    const partition = held ? held.partition : partitionFor(key, this.partitions);
+    const staged = this.staged.get(key);
+    if (staged) staged.value = null;
+    else this.staged.set(key, { value: null, partition });
   }
 
-  /** The changelog records staged since the last call; the processor commits them with its batch. */
+  /**
+   * The changelog records staged since the last call, one per key: its latest value (Kafka Streams'
+   * record cache). The processor commits them with its batch, so a restore still yields exactly the
+   * state as of each commit; the values are serialized here, once per key.
+   */
   takeStaged(): ProduceRecord[] {
-    const out = this.staged;
-    this.staged = [];
+    const out: ProduceRecord[] = [];
+    for (const [key, { value }] of this.staged) {
+      out.push({ topic: this.topic, key, value: value === null ? null : this.serde.serialize(value) });
+    }
+    this.staged.clear();
     return out;
   }
 }

@@ -2,15 +2,17 @@ import type { LogRecord, ProduceRecord } from '../../core/log.js';
 import type { NativeMessage, NativeProducer } from './native.js';
 import { toBytes } from '../../core/bytes.js';
 
-/** A record with its partition already chosen (by `partitionFor`, as on the embedded log). */
-export interface PlacedRecord extends ProduceRecord {
-  partition: number;
+/** Records with their partitions chosen (by `partitionFor`, as on the embedded log), side by side: no record is copied. */
+export interface PlacedBatch {
+  readonly records: readonly ProduceRecord[];
+  readonly partitions: Int32Array;
 }
 
-/** Appends one placed record to a native producer's queue (throws when the queue is full). */
-export function enqueue(producer: NativeProducer, r: PlacedRecord, opaque?: unknown): void {
+/** Appends the batch's `i`-th record to a native producer's queue (throws when the queue is full). */
+export function enqueue(producer: NativeProducer, batch: PlacedBatch, i: number, opaque?: unknown): void {
+  const r = batch.records[i]!;
   const headers = r.headers ? Object.entries(r.headers).map(([k, v]) => ({ [k]: v })) : undefined;
-  producer.produce(r.topic, r.partition, r.value === null ? null : toBytes(r.value), r.key, null, opaque, headers);
+  producer.produce(r.topic, batch.partitions[i]!, r.value === null ? null : toBytes(r.value), r.key, null, opaque, headers);
 }
 
 /** A consumed message as a {@link LogRecord}: UTF-8 key, the value's bytes, headers as a plain object. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, ConsumerOptions, LogRecord, PollOptions, ProduceRecord, TopicPartition, Transaction } from '../../core/log.js';
 import { LogError, partitionKey } from '../../core/log.js';
 import { range, type KafkaAdmin } from './admin.js';
-import { toRecord, type PlacedRecord } from './codec.js';
+import { toRecord, type PlacedBatch } from './codec.js';
 import type { ErrorMapper } from './errors.js';
 import { routeLogs } from './logging.js';
 import { call, type NativeConsumer, type NativeError, type NativeMessage, type NativeModule, type NativeTopicPartition } from './native.js';
@@ -22,7 +22,7 @@ export interface GroupContext {
   options: ResolvedOptions;
   admin: KafkaAdmin;
   /** Chooses partitions for records (rejects unknown topics). */
-  place(records: ProduceRecord[]): Promise<PlacedRecord[]>;
+  place(records: readonly ProduceRecord[]): Promise<PlacedBatch>;
   /** Told when the member closed. */
   closed(consumer: KafkaGroupConsumer): void;
 }
@@ -61,6 +61,8 @@ export class KafkaGroupConsumer implements Consumer {
   private resync = false;
   private closed = false;
   private inflight: Promise<unknown> = Promise.resolve();
+  /** The last commit; a rebalance or resync is applied only once it settled (a poll may overlap it). */
+  private committing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: GroupContext,
@@ -129,6 +131,7 @@ export class KafkaGroupConsumer implements Consumer {
   /** Applies queued rebalances and, after an unknown commit outcome, re-reads offsets and state. */
   private async settle(): Promise<void> {
     const consumer = this.consumer!;
+    if (this.events.length > 0 || this.resync) await this.committing;
     while (this.events.length > 0) {
       const ev = this.events[0]!;
       if (!ev.assign) {
@@ -231,30 +234,56 @@ export class KafkaGroupConsumer implements Consumer {
       } else {
         messages = await this.fetch(max, Math.max(0, Math.min(CHUNK_MS, deadline - Date.now())));
       }
-      const owned = new Set(this.assigned.map(id));
-      const foreign = messages.filter((m) => !owned.has(id(m)));
-      // Not expected (assign and our view change together); if it happens, positions are re-read.
-      if (foreign.length > 0) this.resync = true;
-      const records = messages.filter((m) => owned.has(id(m))).map(toRecord);
-      if (records.length > 0) {
-        for (const r of records) this.delivered.set(id(r), Math.max(this.delivered.get(id(r)) ?? 0, r.offset + 1));
-        return records;
-      }
+      const records = this.owned(messages);
+      if (records.length > 0) return records;
       if (this.closed || options.signal?.aborted || Date.now() >= deadline) return [];
       if (this.events.length > 0 || this.resync) await this.settle();
     }
   }
 
-  async commit(tx: Transaction): Promise<void> {
+  /**
+   * The messages of partitions this member owns, as records, noting how far each partition was
+   * handed out. Messages come in runs per partition, so ownership is looked up once per run.
+   */
+  private owned(messages: NativeMessage[]): LogRecord[] {
+    const owned = new Set(this.assigned.map(id));
+    const records: LogRecord[] = [];
+    let run = '';
+    let topic: string | undefined;
+    let partition = -1;
+    let mine = false;
+    for (const m of messages) {
+      if (m.topic !== topic || m.partition !== partition) {
+        topic = m.topic;
+        partition = m.partition;
+        run = id(m);
+        mine = owned.has(run);
+        // Not expected (assign and our view change together); if it happens, positions are re-read.
+        if (!mine) this.resync = true;
+      }
+      if (!mine) continue;
+      records.push(toRecord(m));
+      if (m.offset + 1 > (this.delivered.get(run) ?? 0)) this.delivered.set(run, m.offset + 1);
+    }
+    return records;
+  }
+
+  commit(tx: Transaction): Promise<void> {
+    const run = this.commitNow(tx);
+    this.committing = run.catch(() => {});
+    return run;
+  }
+
+  private async commitNow(tx: Transaction): Promise<void> {
     if (this.closed || !this.consumer) throw new LogError(`consumer of group ${this.options.group} is closed`, false);
-    let placed: PlacedRecord[];
+    let placed: PlacedBatch;
     try {
       placed = await this.ctx.place(tx.produce ?? []);
     } catch (err) {
       await this.rewind();
       throw this.ctx.errors.wrap(err, 'committing a transaction');
     }
-    if (placed.length === 0 && tx.offsets.length === 0) return;
+    if (placed.records.length === 0 && tx.offsets.length === 0) return;
     try {
       await this.txn.commit(placed, tx.offsets, this.consumer);
     } catch (err) {
@@ -320,6 +349,7 @@ export class KafkaGroupConsumer implements Consumer {
     this.closed = true;
     this.ctx.closed(this);
     await this.inflight;
+    await this.committing;
     const gone = this.assigned;
     this.assigned = [];
     if (gone.length > 0) await this.revoked(gone);

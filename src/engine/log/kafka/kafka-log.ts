@@ -1,7 +1,7 @@
 import type { Consumer, ConsumerOptions, EventLog, LogRecord, ProduceRecord, TopicSpec } from '../../core/log.js';
 import { partitionFor } from '../../core/partition.js';
 import { KafkaAdmin } from './admin.js';
-import type { PlacedRecord } from './codec.js';
+import type { PlacedBatch } from './codec.js';
 import { ErrorMapper } from './errors.js';
 import { logHandlers } from './logging.js';
 import { KafkaGroupConsumer } from './group-consumer.js';
@@ -101,9 +101,11 @@ export class KafkaLog implements EventLog {
   }
 
   /** Chooses each record's partition as the embedded log does; rejects unknown topics. */
-  private async place(records: ProduceRecord[]): Promise<PlacedRecord[]> {
+  private async place(records: readonly ProduceRecord[]): Promise<PlacedBatch> {
     const counts = new Map<string, number>();
     for (const r of records) if (!counts.has(r.topic)) counts.set(r.topic, await this.admin.partitionCount(r.topic));
-    return records.map((r) => ({ ...r, partition: partitionFor(r.key, counts.get(r.topic)!) }));
+    const partitions = new Int32Array(records.length);
+    for (let i = 0; i < records.length; i++) partitions[i] = partitionFor(records[i]!.key, counts.get(records[i]!.topic)!);
+    return { records, partitions };
   }
 }

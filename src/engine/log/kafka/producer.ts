@@ -1,4 +1,4 @@
-import { enqueue, type PlacedRecord } from './codec.js';
+import { enqueue, type PlacedBatch } from './codec.js';
 import type { ErrorMapper } from './errors.js';
 import { routeLogs } from './logging.js';
 import { call, type NativeError, type NativeModule, type NativeProducer } from './native.js';
@@ -54,13 +54,14 @@ export class IdempotentProducer {
     return new IdempotentProducer(producer, errors, options);
   }
 
-  async send(records: PlacedRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  async send(batch: PlacedBatch): Promise<void> {
+    const n = batch.records.length;
+    if (n === 0) return;
     await new Promise<void>((resolve, reject) => {
-      const delivery = new Delivery(records.length, resolve, reject);
-      for (const r of records) {
+      const delivery = new Delivery(n, resolve, reject);
+      for (let i = 0; i < n; i++) {
         try {
-          enqueue(this.producer, r, delivery);
+          enqueue(this.producer, batch, i, delivery);
         } catch (err) {
           delivery.report(err as NativeError);
           return;

@@ -3,7 +3,7 @@ import type { ErrorMapper } from './errors.js';
 import { routeLogs } from './logging.js';
 import { call, type NativeConsumer, type NativeModule, type NativeProducer } from './native.js';
 import { baseConfig, type ResolvedOptions } from './options.js';
-import { enqueue, type PlacedRecord } from './codec.js';
+import { enqueue, type PlacedBatch } from './codec.js';
 
 /** A failed transaction and whether it is known to have left nothing behind. */
 export class TxnFailure extends Error {
@@ -60,8 +60,8 @@ export class TransactionalProducer {
     return producer;
   }
 
-  /** Commits `records` and `offsets` (for `consumer`'s group) in one transaction; throws {@link TxnFailure}. */
-  async commit(records: PlacedRecord[], offsets: PartitionOffset[], consumer: NativeConsumer): Promise<void> {
+  /** Commits `batch` and `offsets` (for `consumer`'s group) in one transaction; throws {@link TxnFailure}. */
+  async commit(batch: PlacedBatch, offsets: PartitionOffset[], consumer: NativeConsumer): Promise<void> {
     let producer: NativeProducer;
     try {
       producer = await this.ready();
@@ -76,7 +76,7 @@ export class TransactionalProducer {
       throw new TxnFailure(err, 'aborted');
     }
     try {
-      for (const r of records) enqueue(producer, r);
+      for (let i = 0; i < batch.records.length; i++) enqueue(producer, batch, i);
       if (offsets.length > 0) {
         const tps = offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
         await call((cb) => producer.sendOffsetsToTransaction(tps, consumer, timeout, cb));

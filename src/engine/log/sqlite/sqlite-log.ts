@@ -34,7 +34,7 @@ interface TopicInfo {
 const INSERT_CHUNK = 200;
 
 /** `value` is a BLOB; data folders written before values were bytes hold TEXT there. */
-type Row = { partition: number; offset: number; key: string | null; value: Buffer | string | null; headers: string | null; ts: number };
+type Row = [partition: number, offset: number, key: string | null, value: Buffer | string | null, headers: string | null, ts: number];
 
 /** A stored value as bytes: BLOBs as they are, TEXT (older data folders) as its UTF-8 bytes. */
 function fromColumn(value: Buffer | string | null): Buffer | null {
@@ -81,12 +81,17 @@ export class SqliteLog implements EventLog {
       bump: db.prepare('UPDATE partitions SET next_offset = ? WHERE topic = ? AND partition = ?'),
       ends: db.prepare<[string], { partition: number; next_offset: number }>('SELECT partition, next_offset FROM partitions WHERE topic = ?'),
       tombstone: db.prepare('DELETE FROM compacted WHERE topic = ? AND partition = ? AND key = ?'),
-      read: db.prepare<[string, number, number, number], Row>(
-        'SELECT partition, offset, key, value, headers, ts FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
-      ),
-      readCompacted: db.prepare<[string, number, number, number], Row>(
-        'SELECT partition, offset, key, value, headers, ts FROM compacted WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
-      ),
+      // Raw rows (arrays): one object fewer per record read.
+      read: db
+        .prepare<[string, number, number, number], Row>(
+          'SELECT partition, offset, key, value, headers, ts FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
+        )
+        .raw(true),
+      readCompacted: db
+        .prepare<[string, number, number, number], Row>(
+          'SELECT partition, offset, key, value, headers, ts FROM compacted WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
+        )
+        .raw(true),
       committed: db.prepare<[string, string], { partition: number; offset: number }>(
         'SELECT partition, offset FROM group_offsets WHERE grp = ? AND topic = ?',
       ),
@@ -208,14 +213,14 @@ export class SqliteLog implements EventLog {
 
   readSync(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
     const stmt = this.info(topic).compacted ? this.stmt.readCompacted : this.stmt.read;
-    return stmt.all(topic, partition, fromOffset, maxRecords).map((r) => ({
+    return (stmt.all(topic, partition, fromOffset, maxRecords) as unknown as Row[]).map((r) => ({
       topic,
-      partition: r.partition,
-      offset: r.offset,
-      key: r.key,
-      value: fromColumn(r.value),
-      headers: r.headers ? (JSON.parse(r.headers) as Record<string, string>) : undefined,
-      timestamp: r.ts,
+      partition: r[0],
+      offset: r[1],
+      key: r[2],
+      value: fromColumn(r[3]),
+      headers: r[4] ? (JSON.parse(r[4]) as Record<string, string>) : undefined,
+      timestamp: r[5],
     }));
   }
 

@@ -1,0 +1,208 @@
+/**
+ * Kafka detect beside the Kafka Streams peer (`../shared/peers/kstreams-detect`: the detect stage as
+ * a Kafka Streams job, exactly_once_v2, byte-identical outputs) on one input topic, alternating runs.
+ * The peer is built with Maven once into `~/.cache/ytwatch/kstreams-detect` (rebuilt when its
+ * sources change); outputs of both jobs are counted and digested by the peer's `count` mode.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { names, type Names } from '../src/app/core/topics.js';
+import { DEFAULT_RULES } from '../src/app/stages/rules.js';
+import { createDetect } from '../src/app/stages/detect.js';
+import { createEventLog } from '../src/engine/log/create.js';
+import { drain, type Processor } from '../src/engine/stream/processor.js';
+import { snapshots } from './embedded.js';
+import { median, withTempDir } from './util.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const PEER_SRC = process.env.YTWATCH_KSTREAMS_PEER ?? join(ROOT, '../shared/peers/kstreams-detect');
+const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ytwatch', 'kstreams-detect');
+const JAR = join(CACHE, 'target', 'kstreams-detect.jar');
+const JAVA_OPTS = ['-Xmx512m', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn'];
+const signal = new AbortController().signal;
+
+/** Builds the peer (Java 17, Maven) into the cache unless a build of the same sources is there. */
+export function buildPeer(): string {
+  const stamp = join(CACHE, '.sources');
+  const digest = sourceDigest(PEER_SRC);
+  if (existsSync(JAR) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return JAR;
+  rmSync(CACHE, { recursive: true, force: true });
+  mkdirSync(CACHE, { recursive: true });
+  for (const part of ['pom.xml', 'src']) cpSync(join(PEER_SRC, part), join(CACHE, part), { recursive: true });
+  const res = spawnSync('mvn', ['-q', '-B', 'package', '-DskipTests'], { cwd: CACHE, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`building the Kafka Streams peer failed (needs Java 17 and Maven): ${res.stdout}${res.stderr}`);
+  writeFileSync(stamp, digest);
+  return JAR;
+}
+
+function sourceDigest(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(p.slice(dir.length)).update(readFileSync(p));
+    }
+  };
+  h.update(readFileSync(join(dir, 'pom.xml')));
+  walk(join(dir, 'src'));
+  return h.digest('hex');
+}
+
+interface Counted {
+  topic: string;
+  records: number;
+  digest: string;
+}
+
+/** Records and an order-independent digest per topic, read_committed (the peer's `count` mode). */
+function count(brokers: string, topics: string[]): Counted[] {
+  const out = execFileSync('java', [...JAVA_OPTS, '-cp', JAR, 'ytwatch.peer.KStreamsDetect', 'count', '--bootstrap', brokers, '--topics', topics.join(',')], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as Counted[];
+}
+
+export interface JobRun {
+  perSec: number;
+  seconds: number;
+  cpuS: number;
+  changes: number;
+  alerts: number;
+  digests: string;
+}
+
+/** One run of the peer over `input`, outputs under `prefix`. */
+function runPeer(brokers: string, input: string, prefix: string, n: number, commitMs: number, threads = 1): JobRun {
+  const res = spawnSync('java', [...JAVA_OPTS, '-jar', JAR, 'run', '--bootstrap', brokers, '--input', input, '--prefix', prefix, '--threads', String(threads), '--commit-ms', String(commitMs)], {
+    encoding: 'utf8',
+  });
+  const line = res.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (res.status !== 0 || !line) throw new Error(`kstreams peer failed: ${res.stderr.slice(-2000)}`);
+  const r = JSON.parse(line) as { ok: boolean; startToDoneS: number; cpuMsAtDone: number };
+  if (!r.ok) throw new Error(`kstreams peer did not finish: ${line}`);
+  return { perSec: Math.round(n / r.startToDoneS), seconds: r.startToDoneS, cpuS: r.cpuMsAtDone / 1000, ...outputs(brokers, prefix) };
+}
+
+function outputs(brokers: string, prefix: string): Pick<JobRun, 'changes' | 'alerts' | 'digests'> {
+  const nm = names(prefix);
+  const [changes, alerts] = count(brokers, [nm.topic('changes'), nm.topic('outbox')]);
+  return { changes: changes!.records, alerts: alerts!.records, digests: `${changes!.digest}/${alerts!.digest}` };
+}
+
+/**
+ * One ytwatch detect worker (createDetect + drain, as bench/kafka.ts) over `input`'s videos topic,
+ * everything else under `prefix`: its start and end (epoch ms) and its CPU seconds.
+ */
+export async function detectWorker(brokers: string, input: Names, prefix: string, partitions: number): Promise<{ start: number; end: number; cpuS: number }> {
+  return withTempDir(async (dir) => {
+    const log = await createEventLog({ dataDir: dir, kafkaBrokers: brokers, partitions, clientId: 'ytwatch-bench' });
+    try {
+      const own = names(prefix);
+      const nm: Names = { ...own, topic: (t) => (t === 'videos' ? input.topic(t) : own.topic(t)), of: ((t: 'videos') => (t === 'videos' ? input.of(t) : own.of(t))) as Names['of'] };
+      await log.ensureTopics(own.specs(partitions));
+      const detect = createDetect({ log, names: nm, rules: DEFAULT_RULES });
+      const c0 = process.cpuUsage();
+      const start = Date.now();
+      await detect.start();
+      await drain(detect as Processor<unknown>, signal);
+      const end = Date.now();
+      const cpu = process.cpuUsage(c0);
+      await detect.close();
+      return { start, end, cpuS: (cpu.user + cpu.system) / 1e6 };
+    } finally {
+      await log.close();
+    }
+  });
+}
+
+/** One run of ytwatch's Kafka detect, one worker in this process. */
+async function runYtwatch(brokers: string, input: Names, prefix: string, n: number, partitions: number): Promise<JobRun> {
+  const w = await detectWorker(brokers, input, prefix, partitions);
+  const seconds = (w.end - w.start) / 1000;
+  return { perSec: Math.round(n / seconds), seconds, cpuS: w.cpuS, ...outputs(brokers, prefix) };
+}
+
+/** Two ytwatch workers (processes, one group) against the peer's two stream threads. */
+async function runTwo(brokers: string, input: Names, tag: string, n: number, partitions: number, commitMs: number) {
+  const ks = runPeer(brokers, input.topic('videos'), `${tag}ks2-`, n, commitMs, 2);
+  const prefix = `${tag}yt2-`;
+  const child = () =>
+    new Promise<{ start: number; end: number; cpuS: number }>((resolve, reject) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'detect-worker.ts'), brokers, input.prefix, prefix, String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      c.on('error', reject);
+      c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`detect worker exited ${code}`))));
+    });
+  const workers = await Promise.all([child(), child()]);
+  const seconds = (Math.max(...workers.map((w) => w.end)) - Math.min(...workers.map((w) => w.start))) / 1000;
+  const yt: JobRun = { perSec: Math.round(n / seconds), seconds, cpuS: workers[0]!.cpuS + workers[1]!.cpuS, ...outputs(brokers, prefix) };
+  return { kstreams: ks, ytwatch: yt };
+}
+
+export interface KStreamsComparison {
+  snapshots: number;
+  partitions: number;
+  commitMs: number;
+  kstreams: { perSec: number; cpuSPer100k: number; runs: number[] };
+  ytwatch: { perSec: number; cpuSPer100k: number; runs: number[] };
+  /** Median ytwatch ÷ median Kafka Streams. */
+  ratio: number;
+  /** Every run of both jobs wrote the same change and alert records (counts and digests). */
+  outputsEqual: boolean;
+  changes: number;
+  alerts: number;
+  /** One run: 2 ytwatch worker processes (one group) vs 2 stream threads. */
+  two: { kstreamsPerSec: number; ytwatchPerSec: number; ratio: number };
+}
+
+/**
+ * Writes `videos × rounds` snapshots once, runs a warm-up of each job, then `runs` alternating runs
+ * of the peer (one stream thread) and ytwatch (one worker), each with fresh outputs, state and group.
+ */
+export async function benchKStreams(brokers: string, videos: number, rounds: number, partitions: number, runs: number, commitMs = 500): Promise<KStreamsComparison> {
+  buildPeer();
+  const tag = `ksb${Date.now()}-`;
+  const input = names(`${tag}in-`);
+  const n = videos * rounds;
+  await withTempDir(async (dir) => {
+    const log = await createEventLog({ dataDir: dir, kafkaBrokers: brokers, partitions, clientId: 'ytwatch-bench' });
+    try {
+      await log.ensureTopics([input.of('videos').spec(partitions)]);
+      for (const b of snapshots(videos, rounds, input.topic('videos'))) await log.produce(b);
+    } finally {
+      await log.close();
+    }
+  });
+  const ks: JobRun[] = [];
+  const yt: JobRun[] = [];
+  runPeer(brokers, input.topic('videos'), `${tag}warm-ks-`, n, commitMs);
+  await runYtwatch(brokers, input, `${tag}warm-yt-`, n, partitions);
+  for (let i = 0; i < runs; i++) {
+    ks.push(runPeer(brokers, input.topic('videos'), `${tag}ks${i}-`, n, commitMs));
+    yt.push(await runYtwatch(brokers, input, `${tag}yt${i}-`, n, partitions));
+  }
+  const summary = (rs: JobRun[]) => ({
+    perSec: median(rs.map((r) => r.perSec)),
+    cpuSPer100k: Number(((median(rs.map((r) => r.cpuS)) * 100_000) / n).toFixed(2)),
+    runs: rs.map((r) => r.perSec),
+  });
+  const two = await runTwo(brokers, input, tag, n, partitions, commitMs);
+  const all = [...ks, ...yt, two.kstreams, two.ytwatch];
+  const kstreams = summary(ks);
+  const ytwatch = summary(yt);
+  return {
+    snapshots: n,
+    partitions,
+    commitMs,
+    kstreams,
+    ytwatch,
+    ratio: Number((ytwatch.perSec / kstreams.perSec).toFixed(2)),
+    outputsEqual: all.every((r) => r.digests === all[0]!.digests && r.changes === all[0]!.changes && r.alerts === all[0]!.alerts),
+    changes: all[0]!.changes,
+    alerts: all[0]!.alerts,
+    two: { kstreamsPerSec: two.kstreams.perSec, ytwatchPerSec: two.ytwatch.perSec, ratio: Number((two.ytwatch.perSec / two.kstreams.perSec).toFixed(2)) },
+  };
+}
