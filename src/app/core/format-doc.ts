@@ -32,6 +32,7 @@ export const RECORD_DOCS = [
       publishedAt: { unit: 'ISO 8601 text', nullMeans: 'not reported', example: '2009-10-25T06:57:33Z', about: 'When the video was published.' },
       views: hidden('views', 'rare'), likes: hidden('likes', 'likes hidden'), comments: hidden('comments', 'comments off'),
       fetchedAt: FETCHED, pollId: POLL,
+      discoveredBy: { example: 'feed', about: 'Only on the first snapshot of a video that joined a watched channel or playlist after its first poll: how it was found (`feed`, `listing` or `push`). Absent otherwise (null in Avro).' },
     },
   },
   {
@@ -57,7 +58,7 @@ export const RECORD_DOCS = [
     notes: {
       v: V, id: { example: 'dQw4w9WgXcQ:likes:1764550000123', about: 'Deterministic id (the idempotency key of sinks).' }, videoId: VIDEO_ID,
       title: { example: 'Never Gonna Give You Up', about: 'Video title.' },
-      kind: { example: 'change', about: '`change` or `unavailable`.' },
+      kind: { example: 'change', about: '`change`, `unavailable`, or `new` (a video that joined a watched channel or playlist).' },
       metric: { nullMeans: 'an `unavailable` alert', example: 'likes', about: '`views`, `likes` or `comments`.' },
       previous: { nullMeans: 'unknown (unavailable alert)', example: 10, about: 'Count before.' },
       current: { nullMeans: 'unknown (unavailable alert)', example: 15, about: 'Count after.' },
@@ -72,6 +73,8 @@ export interface FieldDoc {
   /** `string`, `int`, `long`, `double`, `boolean`, `array<string>`, or an enum `a | b`. */
   type: string;
   nullable: boolean;
+  /** The field may be left out (zod `.optional()`; written as null in Avro). */
+  optional: boolean;
   unit?: string;
   nullMeans?: string;
   example: unknown;
@@ -86,9 +89,11 @@ export function fieldDocs(doc: (typeof RECORD_DOCS)[number]): FieldDoc[] {
   return Object.entries(shape).map(([field, t]) => {
     const note = notes[field];
     if (!note) throw new Error(`format docs: ${doc.record}.${field} has no note in src/app/core/format-doc.ts`);
-    const nullable = t.isNullable();
+    const optional = t instanceof z.ZodOptional;
+    const present = optional ? (t as z.ZodOptional<z.ZodTypeAny>).unwrap() : t;
+    const nullable = present.isNullable();
     if (nullable !== (note.nullMeans !== undefined)) throw new Error(`format docs: ${doc.record}.${field}: say what null means exactly when it can be null`);
-    return { field, type: typeName(nullable ? (t as z.ZodNullable<z.ZodTypeAny>).unwrap() : t), nullable, ...note };
+    return { field, type: typeName(nullable ? (present as z.ZodNullable<z.ZodTypeAny>).unwrap() : present), nullable, optional, ...note };
   });
 }
 
@@ -106,7 +111,7 @@ function typeName(t: z.ZodTypeAny): string {
 export function formatReference(): string {
   return RECORD_DOCS.map((doc) => {
     const rows = fieldDocs(doc).map((f) =>
-      `| \`${f.field}\` | ${f.type}${f.nullable ? ' or null' : ''} | ${f.unit ?? ''} | ${f.nullMeans ?? 'never null'} | \`${JSON.stringify(f.example)}\` | ${f.about} |`);
+      `| \`${f.field}\` | ${f.type}${f.nullable ? ' or null' : ''}${f.optional ? ' (may be absent)' : ''} | ${f.unit ?? ''} | ${f.nullMeans ?? 'never null'} | \`${JSON.stringify(f.example)}\` | ${f.about} |`);
     return [`#### \`${doc.topic}\` — ${doc.record}`, '', doc.about, '', '| Field | Type | Unit | Null means | Example | About |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
   }).join('\n\n');
 }
