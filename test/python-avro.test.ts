@@ -32,7 +32,7 @@ function sh(cmd: string, args: string[], timeout = 120_000): Promise<string> {
 function formatSpec(): Record<string, unknown[]> {
   const spec: Record<string, unknown[]> = {};
   for (const doc of RECORD_DOCS) {
-    (spec[doc.topic] ??= []).push({ record: doc.record, avroNulls: doc.record === 'unavailable', fields: fieldDocs(doc).map(({ field, type, nullable }) => ({ field, type, nullable })) });
+    (spec[doc.topic] ??= []).push({ record: doc.record, avroNulls: doc.record === 'unavailable', fields: fieldDocs(doc).map(({ field, type, nullable, optional }) => ({ field, type, nullable: nullable || optional })) });
   }
   return spec;
 }

@@ -32,7 +32,7 @@ export const RECORD_DOCS = [
       publishedAt: { unit: 'ISO 8601 text', nullMeans: 'not reported', example: '2009-10-25T06:57:33Z', about: 'When the video was published.' },
       views: hidden('views', 'rare'), likes: hidden('likes', 'likes hidden'), comments: hidden('comments', 'comments off'),
       fetchedAt: FETCHED, pollId: POLL,
-      discoveredBy: { example: 'feed', about: 'Only on the first snapshot of a video that joined a watched channel or playlist after its first poll: how it was found (`feed`, `listing` or `push`). Absent otherwise (null in Avro).' },
+      discoveredBy: { nullMeans: 'not a newly found video (absent in JSON)', example: 'feed', about: 'Only on the first snapshot of a video that joined a watched channel or playlist after its first poll: how it was found (`feed`, `listing` or `push`).' },
     },
   },
   {
@@ -92,7 +92,8 @@ export function fieldDocs(doc: (typeof RECORD_DOCS)[number]): FieldDoc[] {
     const optional = t instanceof z.ZodOptional;
     const present = optional ? (t as z.ZodOptional<z.ZodTypeAny>).unwrap() : t;
     const nullable = present.isNullable();
-    if (nullable !== (note.nullMeans !== undefined)) throw new Error(`format docs: ${doc.record}.${field}: say what null means exactly when it can be null`);
+    // An optional field is absent in JSON and null in Avro: its null needs a meaning too.
+    if ((nullable || optional) !== (note.nullMeans !== undefined)) throw new Error(`format docs: ${doc.record}.${field}: say what null means exactly when it can be null`);
     return { field, type: typeName(nullable ? (present as z.ZodNullable<z.ZodTypeAny>).unwrap() : present), nullable, optional, ...note };
   });
 }
