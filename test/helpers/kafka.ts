@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import { runScript, shared, tail } from './service.js';
 
 /** `scripts/kafka-up.sh`: starts the single-node KRaft broker from Apache Kafka's jars (cached). */
 export const KAFKA_UP = resolve(import.meta.dirname, '../../scripts/kafka-up.sh');
@@ -15,8 +15,6 @@ const UP_TIMEOUT_MS = 600_000;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-let pending: Promise<string> | undefined;
-
 /**
  * Returns the bootstrap address of a running broker (`KAFKA_BROKERS`, default `127.0.0.1:9092`),
  * starting the local one with `scripts/kafka-up.sh` when nothing listens there, so `npm test`
@@ -27,13 +25,7 @@ let pending: Promise<string> | undefined;
  * Concurrent callers in one process share one attempt; callers in parallel test processes are
  * serialised by the script's lock file.
  */
-export function ensureKafka(): Promise<string> {
-  pending ??= provision().catch((err: unknown) => {
-    pending = undefined;
-    throw err;
-  });
-  return pending;
-}
+export const ensureKafka: () => Promise<string> = shared(() => provision());
 
 async function provision(): Promise<string> {
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -45,7 +37,7 @@ async function provision(): Promise<string> {
       'start that broker, or unset KAFKA_BROKERS to use the local one from scripts/kafka-up.sh');
   }
   const env = { ...process.env, KAFKA_HOST: host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''), KAFKA_PORT: String(port) };
-  const { code, output } = await run(KAFKA_UP, env);
+  const { code, output } = await runScript(KAFKA_UP, env, UP_TIMEOUT_MS);
   if (code !== 0) {
     throw new Error(`Kafka: scripts/kafka-up.sh failed (${code}); it needs Java 17+ and, on its first run, ` +
       `Maven with access to Maven Central. Its output:\n${tail(output, 60)}`);
@@ -84,19 +76,4 @@ function accepts(host: string, port: number, timeoutMs = 1_000): Promise<boolean
     socket.once('connect', () => finish(true));
     socket.once('error', () => finish(false));
   });
-}
-
-function run(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | string; output: string }> {
-  return new Promise((done) => {
-    execFile('bash', [script], { env, timeout: UP_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const output = `${stdout}${stderr}`;
-      if (!err) return done({ code: 0, output });
-      const code = typeof err.code === 'number' ? err.code : err.killed ? `killed after ${UP_TIMEOUT_MS} ms` : String(err.code ?? err.message);
-      done({ code, output: output || err.message });
-    });
-  });
-}
-
-function tail(text: string, lines: number): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }

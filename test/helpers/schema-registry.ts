@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runScript, shared, tail } from './service.js';
 
 /** `scripts/schema-registry-up.sh`: Apicurio Registry from Maven Central (cached), started detached. */
 export const REGISTRY_UP = resolve(import.meta.dirname, '../../scripts/schema-registry-up.sh');
 
 /** First run fetches ~160 MB with Maven (about 15 s here); a start takes 3–10 s on a busy machine. */
 const UP_TIMEOUT_MS = 600_000;
-
-let pending: Promise<string> | undefined;
 
 /**
  * The URL of a Confluent-compatible schema registry: `SCHEMA_REGISTRY_URL` when set, else the local
@@ -17,13 +15,7 @@ let pending: Promise<string> | undefined;
  *
  * Throws when it cannot be reached or started (no Java 21+, no Maven access): Avro tests fail, never skip.
  */
-export function ensureRegistry(): Promise<string> {
-  pending ??= provision().catch((err: unknown) => {
-    pending = undefined;
-    throw err;
-  });
-  return pending;
-}
+export const ensureRegistry: () => Promise<string> = shared(() => provision());
 
 async function provision(): Promise<string> {
   const given = process.env.SCHEMA_REGISTRY_URL;
@@ -33,14 +25,10 @@ async function provision(): Promise<string> {
   }
   const url = `http://127.0.0.1:${process.env.SR_PORT ?? '8081'}/apis/ccompat/v7`;
   if (await answers(url)) return url;
-  const { code, output } = await new Promise<{ code: number | string; output: string }>((done) =>
-    execFile('bash', [REGISTRY_UP], { timeout: UP_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === 'number' ? err.code : String(err.code ?? err.message)) : 0, output: `${stdout}${stderr}` }),
-    ),
-  );
+  const { code, output } = await runScript(REGISTRY_UP, process.env, UP_TIMEOUT_MS);
   if (code !== 0) {
     throw new Error(`schema registry: scripts/schema-registry-up.sh failed (${code}); it needs a Java 21+ (SR_JAVA) and, ` +
-      `on its first run, Maven with access to Maven Central. Its output:\n${output.trimEnd().split('\n').slice(-40).join('\n')}`);
+      `on its first run, Maven with access to Maven Central. Its output:\n${tail(output, 40)}`);
   }
   if (!(await answers(url))) throw new Error(`schema registry: the script succeeded but ${url} does not answer`);
   return url;
