@@ -3,6 +3,7 @@
  * engine); a value that fails is a poison record and goes to the dead-letter topic.
  */
 import { z } from 'zod';
+import { RulesSchema } from './rules.js';
 
 const count = z.number().int().nonnegative().nullable();
 
@@ -135,3 +136,30 @@ export const VideoState = z.object({
   at: z.number().int(),
 });
 export type VideoState = z.infer<typeof VideoState>;
+
+/** Who a subscription's alerts go to: a Telegram chat, or the webhook / console sink. */
+export const Recipient = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('telegram'), chatId: z.string().regex(/^-?\d{1,20}$|^@[A-Za-z0-9_]{5,32}$/, 'a chat id (digits) or @channelname') }).strict(),
+  z.object({ kind: z.literal('webhook') }).strict(),
+  z.object({ kind: z.literal('console') }).strict(),
+]);
+export type Recipient = z.infer<typeof Recipient>;
+
+/**
+ * `ytwatch_subscriptions` (compacted, keyed by id; an empty value removes it): who watches what,
+ * with which rules (absent: the global `rules`), muted until when.
+ */
+export const Subscription = z
+  .object({
+    v: z.literal(1),
+    id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    recipient: Recipient,
+    /** The target in canonical form: `playlist:ID`, `channel:UC…`, `channel:@handle` or `video:ID`. */
+    target: z.string().regex(/^(playlist|channel|video):[@A-Za-z0-9._-]{2,64}$/),
+    rules: RulesSchema.optional(),
+    /** Epoch ms; alerts before it are not sent to this recipient. */
+    mutedUntil: z.number().int().nullable().default(null),
+    createdAt: z.number().int(),
+  })
+  .strict();
+export type Subscription = z.infer<typeof Subscription>;

@@ -15,7 +15,8 @@ export interface FetchOptions {
   names: Names;
   client: YouTubeClient;
   store: FetchStore;
-  targets: Target[];
+  /** What to poll: a fixed list, or read before each poll (the subscription book's union). */
+  targets: Target[] | (() => Promise<Target[]>);
   clock?: () => number;
   /** Attempts per API call for retriable failures. Default `youtube.attempts` (5). */
   attempts?: number;
@@ -89,7 +90,8 @@ export class FetchStage {
         ids.push(id);
       }
     };
-    for (const target of this.options.targets) {
+    const targets = typeof this.options.targets === 'function' ? await this.options.targets() : this.options.targets;
+    for (const target of targets) {
       if (target.kind === 'video') {
         explicit.add(target.id);
         add(target.id);

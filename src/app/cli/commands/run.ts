@@ -21,6 +21,13 @@ export async function runCommand(args: CliArgs, stages: StageName[]): Promise<nu
   }
   const sinks = stages.includes('notify') ? buildSinks(ctx.env, ctx.config, ctx.logger) : [];
   const pipeline = await Pipeline.open({ ...ctx, sinks, stages, interval: args.interval });
+  if (stages.includes('fetch') && pipeline.subscriptions().list().length === 0) {
+    if (args.once) {
+      await pipeline.close();
+      throw new ConfigError('nothing to watch', 'pass --playlist, --channel or --video, list them under "watch" in the config file, or `ytwatch watch add <target>`');
+    }
+    process.stderr.write('ytwatch: nothing to watch yet — waiting for subscriptions (`ytwatch watch add <target>`, POST /subscriptions or the bot\'s /watch)\n');
+  }
   const signals = shutdownSignals();
   let api: HistoryApi | undefined;
   try {

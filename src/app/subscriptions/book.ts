@@ -1,0 +1,155 @@
+/**
+ * The subscription book: every subscription (recipient, target, rules, muted-until) as records on
+ * the compacted `ytwatch_subscriptions` topic, so they survive restarts and every process on the
+ * log sees them, plus the operator's subscriptions from `--playlist/--channel/--video` and the
+ * config's `watch` lists (held in memory, never written: the flags and file stay their source).
+ * The CLI, the API and the bot change subscriptions through this one class.
+ */
+import { createHash } from 'node:crypto';
+import { ConfigError, YtwatchError } from '../../engine/core/errors.js';
+import type { EventLog } from '../../engine/core/log.js';
+import { readPartition } from '../../engine/stream/read.js';
+import { Recipient, Subscription } from '../core/events.js';
+import { RulesSchema } from '../core/rules.js';
+import type { Names } from '../core/topics.js';
+import { parseTarget, targetKey, type Target } from '../youtube/targets.js';
+
+export interface NewSubscription {
+  recipient: Recipient;
+  /** A target in any form `run` accepts (URL, id, @handle, `playlist:ID`). */
+  target: string;
+  /** Rules in the config's language; absent: the global `rules`. */
+  rules?: unknown;
+}
+
+/** A recipient as one short string: `telegram:42`, `webhook`, `console`. */
+export function recipientKey(r: Recipient): string {
+  return r.kind === 'telegram' ? `telegram:${r.chatId}` : r.kind;
+}
+
+/** The same recipient and target always get the same id (adding twice updates the rules). */
+export function subscriptionId(recipient: Recipient, target: string, prefix = 's'): string {
+  return `${prefix}-${createHash('sha256').update(`${recipientKey(recipient)}|${target}`).digest('hex').slice(0, 12)}`;
+}
+
+/** The operator's subscriptions: each flag and `watch` target for the operator's recipient. */
+export function operatorSubscriptions(targets: Target[], recipient: Recipient): Subscription[] {
+  const keys = [...new Set(targets.map(targetKey))];
+  return keys.map((target) => ({ v: 1, id: subscriptionId(recipient, target, 'config'), recipient, target, mutedUntil: null, createdAt: 0 }));
+}
+
+export class SubscriptionBook {
+  private readonly stored = new Map<string, Subscription>();
+  private next = 0;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly names: Names,
+    private readonly options: { operator?: Subscription[]; maxPerChat?: number; clock?: () => number } = {},
+  ) {}
+
+  /** Reads the subscription records appended since the last refresh (by any process). */
+  async refresh(): Promise<void> {
+    const topic = this.names.of('subscriptions');
+    for await (const page of readPartition(this.log, topic.name, 0, this.next)) {
+      for (const r of page) {
+        this.next = r.offset + 1;
+        if (r.value === null) {
+          if (r.key) this.stored.delete(r.key);
+          continue;
+        }
+        const parsed = topic.parse(r.value);
+        if (parsed.ok) this.stored.set(parsed.value.id, parsed.value);
+      }
+    }
+  }
+
+  /** Every subscription: the operator's (from flags and config) first, then the stored ones by age. */
+  list(): Subscription[] {
+    return [...(this.options.operator ?? []), ...[...this.stored.values()].sort((a, b) => a.createdAt - b.createdAt)];
+  }
+
+  /** The distinct targets of every subscription: what fetch polls (each once). */
+  targets(): Target[] {
+    return [...new Set(this.list().map((s) => s.target))].map(parseTarget);
+  }
+
+  /** A subscription by id, or by target (of `recipient` when given). */
+  find(idOrTarget: string, recipient?: Recipient): Subscription | undefined {
+    const all = this.list().filter((s) => !recipient || recipientKey(s.recipient) === recipientKey(recipient));
+    const byId = all.find((s) => s.id === idOrTarget);
+    if (byId) return byId;
+    let key: string;
+    try {
+      key = targetKey(parseTarget(idOrTarget));
+    } catch {
+      return undefined;
+    }
+    return all.find((s) => s.target === key);
+  }
+
+  /** Validates and stores a subscription (the same recipient and target again: its rules are replaced). */
+  async add(input: NewSubscription): Promise<{ subscription: Subscription; created: boolean }> {
+    const recipient = Recipient.safeParse(input.recipient);
+    if (!recipient.success) throw new ConfigError(`bad recipient: ${recipient.error.issues[0]!.message}`, 'give a Telegram chat id (digits), or webhook / console');
+    const target = targetKey(parseTarget(input.target));
+    let rules;
+    if (input.rules !== undefined) {
+      const r = RulesSchema.safeParse(input.rules);
+      if (!r.success) {
+        const issue = r.error.issues[0]!;
+        throw new ConfigError(`bad rules: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'e.g. {"views":{"every":1000},"likes":{"any":true}} (metrics views, likes, comments; rules any, delta, percent, every, milestones)');
+      }
+      rules = r.data;
+    }
+    await this.refresh();
+    const id = subscriptionId(recipient.data, target);
+    const existing = this.stored.get(id);
+    if (!existing) {
+      const max = this.options.maxPerChat ?? 50;
+      const mine = [...this.stored.values()].filter((s) => recipientKey(s.recipient) === recipientKey(recipient.data)).length;
+      if (mine >= max) throw new YtwatchError(`${recipientKey(recipient.data)} already has ${mine} subscriptions, the most allowed`, { hint: `remove one first, or raise subscriptions.maxPerChat (now ${max}) in the config file` });
+    }
+    const subscription: Subscription = { v: 1, id, recipient: recipient.data, target, ...(rules ? { rules } : {}), mutedUntil: existing?.mutedUntil ?? null, createdAt: existing?.createdAt ?? this.now() };
+    await this.write(subscription);
+    return { subscription, created: !existing };
+  }
+
+  /** Removes a stored subscription; the operator's can only be removed from the flags or config file. */
+  async remove(id: string): Promise<Subscription> {
+    const sub = await this.stored_(id);
+    await this.log.produce([{ topic: this.names.topic('subscriptions'), key: sub.id, value: null }]);
+    await this.refresh();
+    return sub;
+  }
+
+  /** Mutes a stored subscription until `until` (epoch ms; `null` unmutes). */
+  async mute(id: string, until: number | null): Promise<Subscription> {
+    const sub = { ...(await this.stored_(id)), mutedUntil: until };
+    await this.write(sub);
+    return sub;
+  }
+
+  private async stored_(id: string): Promise<Subscription> {
+    await this.refresh();
+    const sub = this.stored.get(id);
+    if (sub) return sub;
+    if (this.options.operator?.some((s) => s.id === id)) throw new ConfigError(`subscription ${id} comes from the command line or the config file's "watch" list`, 'remove it there and restart');
+    throw new ConfigError(`no subscription ${JSON.stringify(id.slice(0, 80))}`, 'see `ytwatch watch list` for the ids');
+  }
+
+  private async write(sub: Subscription): Promise<void> {
+    await this.log.produce([this.names.of('subscriptions').record(sub)]);
+    await this.refresh();
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+}
+
+/** The operator's recipient: `TELEGRAM_CHAT_ID`'s chat, else the webhook, else the console. */
+export function operatorRecipient(env: { TELEGRAM_CHAT_ID?: string; WEBHOOK_URL?: string }): Recipient {
+  if (env.TELEGRAM_CHAT_ID) return { kind: 'telegram', chatId: env.TELEGRAM_CHAT_ID };
+  return env.WEBHOOK_URL ? { kind: 'webhook' } : { kind: 'console' };
+}
