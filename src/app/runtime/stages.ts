@@ -81,6 +81,7 @@ export const STAGES = {
           await subscriptions.refresh();
           return subscriptions.targets();
         },
+        operatorTargets: () => subscriptions.operatorTargets(),
         attempts: config.youtube.attempts,
         baseDelayMs: config.youtube.baseDelayMs,
         onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
@@ -100,8 +101,8 @@ export const STAGES = {
   },
   /** `rules`. */
   detect: {
-    open: async ({ config, log, names, detected }) => {
-      const detect = createDetect({ log, names, rules: config.rules, counters: detected });
+    open: async ({ config, log, names, detected, subscriptions }) => {
+      const detect = createDetect({ log, names, rules: config.rules, counters: detected, subscriptions });
       await detect.start();
       return { kind: 'processor', processor: detect as Processor<unknown> };
     },

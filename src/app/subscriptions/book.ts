@@ -74,6 +74,11 @@ export class SubscriptionBook {
     return [...new Set(this.list().map((s) => s.target))].map(parseTarget);
   }
 
+  /** The operator's target keys (flags, config `watch`): their alerts go to every sink, as before subscriptions. */
+  operatorTargets(): Set<string> {
+    return new Set((this.options.operator ?? []).map((s) => s.target));
+  }
+
   /** A subscription by id, or by target (of `recipient` when given). */
   find(idOrTarget: string, recipient?: Recipient): Subscription | undefined {
     const all = this.list().filter((s) => !recipient || recipientKey(s.recipient) === recipientKey(recipient));
