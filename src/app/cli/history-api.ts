@@ -8,12 +8,17 @@ import { openHistory, type HistoryRuntimeOptions } from '../runtime/history.js';
 import type { HistoryService } from '../stages/history.js';
 import type { HistoryStore } from '../history/store.js';
 import type { WebSubCallback } from '../youtube/websub.js';
+import { SubscriptionBook } from '../subscriptions/book.js';
 
 export interface HistoryApiOptions extends ProcessMetrics, Omit<HistoryRuntimeOptions, 'onFeed'> {
   host: string;
   port: number;
   /** Required unless `host` is a loopback address. */
   token?: string;
+  /** The subscriptions `/subscriptions` manages (`run --port`: the pipeline's, with the operator's). */
+  subscriptions?: SubscriptionBook;
+  /** `subscriptions.maxPerChat`, for the book built when none is given. */
+  maxPerChat?: number;
   /** Serves the WebSub callback route (see `routes-websub.ts`). */
   websub?: WebSubCallback;
 }
@@ -54,6 +59,7 @@ export class HistoryApi {
         counters: stage.counters,
         token: options.token,
         websub: options.websub,
+        subscriptions: options.subscriptions ?? new SubscriptionBook(log, names, { maxPerChat: options.maxPerChat }),
         quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
         lastPollUnits: options.lastPollUnits,

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, YtwatchError } from '../../engine/core/errors.js';
 import type { EventLog } from '../../engine/core/log.js';
 import { readPartition } from '../../engine/stream/read.js';
+import { durationMs } from '../../engine/core/duration.js';
 import { Recipient, Subscription } from '../core/events.js';
 import { RulesSchema } from '../core/rules.js';
 import type { Names } from '../core/topics.js';
@@ -39,8 +40,8 @@ export function operatorSubscriptions(targets: Target[], recipient: Recipient): 
 }
 
 export class SubscriptionBook {
-  private readonly stored = new Map<string, Subscription>();
-  private next = 0;
+  private stored = new Map<string, Subscription>();
+  private seenEnd = -1;
 
   constructor(
     private readonly log: EventLog,
@@ -48,20 +49,28 @@ export class SubscriptionBook {
     private readonly options: { operator?: Subscription[]; maxPerChat?: number; clock?: () => number } = {},
   ) {}
 
-  /** Reads the subscription records appended since the last refresh (by any process). */
+  /**
+   * Reads the subscriptions again when the topic changed since the last refresh (by any process).
+   * Always from the start: the embedded log drops a removed key at once, so reading only what is
+   * new would miss removals. Writes are rare and the topic holds one record per subscription.
+   */
   async refresh(): Promise<void> {
     const topic = this.names.of('subscriptions');
-    for await (const page of readPartition(this.log, topic.name, 0, this.next)) {
+    const end = (await this.log.endOffsets(topic.name)).get(0) ?? 0;
+    if (end === this.seenEnd) return;
+    const fresh = new Map<string, Subscription>();
+    for await (const page of readPartition(this.log, topic.name, 0, 0)) {
       for (const r of page) {
-        this.next = r.offset + 1;
         if (r.value === null) {
-          if (r.key) this.stored.delete(r.key);
+          if (r.key) fresh.delete(r.key);
           continue;
         }
         const parsed = topic.parse(r.value);
-        if (parsed.ok) this.stored.set(parsed.value.id, parsed.value);
+        if (parsed.ok) fresh.set(parsed.value.id, parsed.value);
       }
     }
+    this.stored = fresh;
+    this.seenEnd = end;
   }
 
   /** Every subscription: the operator's (from flags and config) first, then the stored ones by age. */
@@ -98,15 +107,7 @@ export class SubscriptionBook {
     const recipient = Recipient.safeParse(input.recipient);
     if (!recipient.success) throw new ConfigError(`bad recipient: ${recipient.error.issues[0]!.message}`, 'give a Telegram chat id (digits), or webhook / console');
     const target = targetKey(parseTarget(input.target));
-    let rules;
-    if (input.rules !== undefined) {
-      const r = RulesSchema.safeParse(input.rules);
-      if (!r.success) {
-        const issue = r.error.issues[0]!;
-        throw new ConfigError(`bad rules: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'e.g. {"views":{"every":1000},"likes":{"any":true}} (metrics views, likes, comments; rules any, delta, percent, every, milestones)');
-      }
-      rules = r.data;
-    }
+    const rules = input.rules !== undefined ? parseRules(input.rules) : undefined;
     await this.refresh();
     const id = subscriptionId(recipient.data, target);
     const existing = this.stored.get(id);
@@ -130,7 +131,14 @@ export class SubscriptionBook {
 
   /** Mutes a stored subscription until `until` (epoch ms; `null` unmutes). */
   async mute(id: string, until: number | null): Promise<Subscription> {
-    const sub = { ...(await this.stored_(id)), mutedUntil: until };
+    return this.update(id, { mutedUntil: until });
+  }
+
+  /** Changes a stored subscription's mute and/or rules (validated as in {@link add}). */
+  async update(id: string, change: { mutedUntil?: number | null; rules?: unknown }): Promise<Subscription> {
+    const sub: Subscription = { ...(await this.stored_(id)) };
+    if (change.mutedUntil !== undefined) sub.mutedUntil = change.mutedUntil;
+    if (change.rules !== undefined) sub.rules = parseRules(change.rules);
     await this.write(sub);
     return sub;
   }
@@ -151,6 +159,23 @@ export class SubscriptionBook {
   private now(): number {
     return (this.options.clock ?? Date.now)();
   }
+}
+
+/** Rules in the config's language, validated; a one-line error naming the fix otherwise. */
+export function parseRules(input: unknown): NonNullable<Subscription['rules']> {
+  const r = RulesSchema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new ConfigError(`bad rules: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'e.g. {"views":{"every":1000},"likes":{"any":true}} (metrics views, likes, comments; rules any, delta, percent, every, milestones)');
+}
+
+/** The end of a mute: an ISO time, or a duration from `now` (`2h`, `1d`, `30m`). */
+export function muteUntil(text: string, now: number): number {
+  const ms = durationMs(text);
+  if (ms !== undefined && /[a-z]$/i.test(text.trim())) return now + ms;
+  const at = Date.parse(text);
+  if (/^\d{4}-\d{2}-\d{2}/.test(text.trim()) && Number.isFinite(at)) return at;
+  throw new ConfigError(`bad mute time ${JSON.stringify(text.slice(0, 40))}`, 'give a duration like 2h, 1d, 30m, or an ISO time like 2026-12-24T18:00:00Z');
 }
 
 /** The operator's recipient: `TELEGRAM_CHAT_ID`'s chat, else the webhook, else the console. */

@@ -44,7 +44,7 @@ export async function runCommand(args: CliArgs, stages: StageName[]): Promise<nu
       ? new PushSource(new WebSubSubscriber({ hubUrl: ctx.env.WEBSUB_HUB_URL, callbackUrl: ctx.env.WEBSUB_CALLBACK_URL!, leaseSeconds: ctx.config.websub.leaseSeconds }), fetch, ctx.logger)
       : undefined;
     if (args.port !== undefined) {
-      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), websub: pushSource, log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts(), quotaUnitsToday: stages.includes('fetch') ? () => pipeline.quotaUnitsToday() ?? 0 : undefined, lastPollUnits: stages.includes('fetch') ? () => pipeline.lastPollUnits() : undefined });
+      api = await HistoryApi.start({ ...apiOptions(ctx, args, args.port), websub: pushSource, subscriptions: pipeline.subscriptions(), log: pipeline.log, names: pipeline.names, delivery: () => pipeline.deliveryCounts(), quotaUnitsToday: stages.includes('fetch') ? () => pipeline.quotaUnitsToday() ?? 0 : undefined, lastPollUnits: stages.includes('fetch') ? () => pipeline.lastPollUnits() : undefined });
       process.stdout.write(`ytwatch: dashboard ${api.url}/ · API docs ${api.url}/docs\n`);
     }
     ctx.logger.info({ stages, log: pipeline.log.kind, targets: ctx.targets.length }, 'ytwatch running; Ctrl-C to stop');

@@ -14,6 +14,7 @@ export function apiOptions(ctx: Context, args: CliArgs, port: number): Omit<Hist
     host: args.host ?? ctx.config.api.host,
     port,
     token: ctx.env.YTWATCH_API_TOKEN,
+    maxPerChat: ctx.config.subscriptions.maxPerChat,
   };
 }
 
