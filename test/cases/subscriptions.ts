@@ -6,6 +6,7 @@
  * the next poll, and every `run` (a restart) keeps the subscriptions.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { FakeTelegram } from '../../src/app/fakes/telegram.js';
 import { FakeYouTube } from '../../src/app/fakes/youtube.js';
@@ -52,7 +53,8 @@ export function subscriptionsSuite(name: string, extraEnv: () => Record<string, 
     });
 
     it('two chats subscribe to overlapping playlists; the baseline says nothing; the shared video is read once', async () => {
-      await cli('watch', 'add', 'https://www.youtube.com/playlist?list=PLsubsAAAAAA', '--chat', '7');
+      const added = await cli('watch', 'add', 'https://www.youtube.com/playlist?list=PLsubsAAAAAA', '--chat', '7');
+      assert.match(added.stdout, /about \d+ unit\(s\) per poll; --interval auto now polls every \d+ s/);
       await cli('watch', 'add', 'PLsubsBBBBBB', '--chat', '8', '--rules', '{"views":{"any":true}}');
       await cli('watch', 'add', v(3).id, '--chat', '7'); // also in chat 7's playlist: one alert each, not two
       const list = await cli('watch', 'list', '--json');
@@ -83,6 +85,15 @@ export function subscriptionsSuite(name: string, extraEnv: () => Record<string, 
       assert.equal(to('42').length, 0, 'the operator watches nothing');
       await poll(); // a restart: nothing again
       assert.equal(tg.messages.length, 2);
+    });
+
+    it('with a fixed interval, a subscription that would overrun the daily budget is refused with the numbers', async () => {
+      const tight = `${s.dir}/tight.json`;
+      writeFileSync(tight, JSON.stringify({ interval: '10s', dailyBudget: 1000 }));
+      const res = await runCli(['watch', 'add', 'PLsubsCCCCCC', '--chat', '7', '--config', tight], env, s.dir);
+      assert.equal(res.code, 1);
+      assert.match(res.stderr, /^ytwatch: refused: with it a poll costs about 5 unit\(s\); every 10 s that is 43,200 units a day, over the daily budget of 1,000 — use interval "auto"/);
+      assert.equal(JSON.parse((await cli('watch', 'list', '--json')).stdout).length, 3, 'nothing changed');
     });
 
     it('a new video in a watched playlist: one 🆕 alert to its subscribers only', async () => {

@@ -33,8 +33,8 @@ export function subscriptionRoutes(app: FastifyInstance, book: SubscriptionBook,
     if (!writable(reply)) return reply;
     const body = req.body as { target: string; recipient: Recipient; rules?: unknown };
     try {
-      const { subscription, created } = await book.add(body);
-      return reply.code(created ? 201 : 200).send(view(subscription));
+      const { subscription, created, quota } = await book.add(body);
+      return reply.code(created ? 201 : 200).send({ ...view(subscription), ...(quota ? { quota } : {}) });
     } catch (err) {
       return fail(reply, err);
     }

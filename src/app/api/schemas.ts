@@ -92,7 +92,7 @@ export const websubParams = toJsonSchema(z.object({ channelId: z.string().max(64
 
 const SubscriptionView = Subscription.extend({ source: z.enum(['api', 'config']).describe('`config`: from --playlist/--channel/--video or the config file (read-only here)') });
 export const subscriptionList = toJsonSchema(z.object({ subscriptions: z.array(SubscriptionView) }));
-export const subscriptionReply = toJsonSchema(SubscriptionView);
+export const subscriptionReply = toJsonSchema(SubscriptionView.extend({ quota: z.string().optional().describe('On creation: what the poll costs with it, and the interval `auto` now uses') }));
 export const subscriptionParams = toJsonSchema(z.object({ id: z.string().max(64) }).strict());
 export const subscriptionCreate = toJsonSchema(
   z

@@ -9,6 +9,7 @@ import type { HistoryService } from '../stages/history.js';
 import type { HistoryStore } from '../history/store.js';
 import type { WebSubCallback } from '../youtube/websub.js';
 import { SubscriptionBook } from '../subscriptions/book.js';
+import type { QuotaSettings } from '../subscriptions/quota.js';
 
 export interface HistoryApiOptions extends ProcessMetrics, Omit<HistoryRuntimeOptions, 'onFeed'> {
   host: string;
@@ -19,6 +20,8 @@ export interface HistoryApiOptions extends ProcessMetrics, Omit<HistoryRuntimeOp
   subscriptions?: SubscriptionBook;
   /** `subscriptions.maxPerChat`, for the book built when none is given. */
   maxPerChat?: number;
+  /** The poller's interval and budget, for the book built when none is given (a subscription that would overrun is refused). */
+  quota?: QuotaSettings;
   /** Serves the WebSub callback route (see `routes-websub.ts`). */
   websub?: WebSubCallback;
 }
@@ -59,7 +62,7 @@ export class HistoryApi {
         counters: stage.counters,
         token: options.token,
         websub: options.websub,
-        subscriptions: options.subscriptions ?? new SubscriptionBook(log, names, { maxPerChat: options.maxPerChat }),
+        subscriptions: options.subscriptions ?? new SubscriptionBook(log, names, { maxPerChat: options.maxPerChat, quota: options.quota }),
         quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
         lastPollUnits: options.lastPollUnits,

@@ -67,7 +67,8 @@ export class Pipeline {
   ) {
     this.status = new StatusWriter(log, names, options.logger);
     const operator = operatorSubscriptions(options.targets, operatorRecipient(options.env));
-    this.book = new SubscriptionBook(log, names, { operator, maxPerChat: options.config.subscriptions.maxPerChat });
+    const quota = { interval: parseInterval(options.interval ?? options.config.interval), dailyBudget: options.config.dailyBudget };
+    this.book = new SubscriptionBook(log, names, { operator, maxPerChat: options.config.subscriptions.maxPerChat, quota });
   }
 
   /** Every subscription (the operator's from flags and config, and the stored ones). */

@@ -14,6 +14,7 @@ import { Recipient, Subscription } from '../core/events.js';
 import { RulesSchema } from '../core/rules.js';
 import type { Names } from '../core/topics.js';
 import { parseTarget, targetKey, type Target } from '../youtube/targets.js';
+import { admit, type QuotaSettings } from './quota.js';
 
 export interface NewSubscription {
   recipient: Recipient;
@@ -46,7 +47,7 @@ export class SubscriptionBook {
   constructor(
     private readonly log: EventLog,
     private readonly names: Names,
-    private readonly options: { operator?: Subscription[]; maxPerChat?: number; clock?: () => number } = {},
+    private readonly options: { operator?: Subscription[]; maxPerChat?: number; clock?: () => number; quota?: QuotaSettings } = {},
   ) {}
 
   /**
@@ -103,10 +104,11 @@ export class SubscriptionBook {
   }
 
   /** Validates and stores a subscription (the same recipient and target again: its rules are replaced). */
-  async add(input: NewSubscription): Promise<{ subscription: Subscription; created: boolean }> {
+  async add(input: NewSubscription): Promise<{ subscription: Subscription; created: boolean; quota?: string }> {
     const recipient = Recipient.safeParse(input.recipient);
     if (!recipient.success) throw new ConfigError(`bad recipient: ${recipient.error.issues[0]!.message}`, 'give a Telegram chat id (digits), or webhook / console');
-    const target = targetKey(parseTarget(input.target));
+    const parsedTarget = parseTarget(input.target);
+    const target = targetKey(parsedTarget);
     const rules = input.rules !== undefined ? parseRules(input.rules) : undefined;
     await this.refresh();
     const id = subscriptionId(recipient.data, target);
@@ -116,9 +118,10 @@ export class SubscriptionBook {
       const mine = [...this.stored.values()].filter((s) => recipientKey(s.recipient) === recipientKey(recipient.data)).length;
       if (mine >= max) throw new YtwatchError(`${recipientKey(recipient.data)} already has ${mine} subscriptions, the most allowed`, { hint: `remove one first, or raise subscriptions.maxPerChat (now ${max}) in the config file` });
     }
+    const quota = this.options.quota ? await admit(this.log, this.names, this.options.quota, this.targets(), parsedTarget) : undefined;
     const subscription: Subscription = { v: 1, id, recipient: recipient.data, target, ...(rules ? { rules } : {}), mutedUntil: existing?.mutedUntil ?? null, createdAt: existing?.createdAt ?? this.now() };
     await this.write(subscription);
-    return { subscription, created: !existing };
+    return { subscription, created: !existing, ...(quota ? { quota } : {}) };
   }
 
   /** Removes a stored subscription; the operator's can only be removed from the flags or config file. */

@@ -1,4 +1,5 @@
 import { names as makeNames } from '../../core/topics.js';
+import { parseInterval } from '../../config/load.js';
 import { logOptions, openLog } from '../../runtime/open-log.js';
 import { HistoryApi, type HistoryApiOptions } from '../history-api.js';
 import type { CliArgs } from '../args.js';
@@ -15,6 +16,7 @@ export function apiOptions(ctx: Context, args: CliArgs, port: number): Omit<Hist
     port,
     token: ctx.env.YTWATCH_API_TOKEN,
     maxPerChat: ctx.config.subscriptions.maxPerChat,
+    quota: { interval: parseInterval(ctx.config.interval), dailyBudget: ctx.config.dailyBudget },
   };
 }
 

@@ -5,6 +5,7 @@ import { logOptions, openLog } from '../../runtime/open-log.js';
 import { SubscriptionBook, operatorRecipient, operatorSubscriptions } from '../../subscriptions/book.js';
 import type { Recipient } from '../../core/events.js';
 import { loadContext } from '../context.js';
+import { parseInterval } from '../../config/load.js';
 import type { CliArgs } from '../args.js';
 
 /**
@@ -28,11 +29,11 @@ export async function watchCommand(args: CliArgs): Promise<number> {
   const names = makeNames(ctx.env.YTWATCH_TOPIC_PREFIX);
   const log = await openLog(logOptions(ctx.env, ctx.config, names, ctx.logger));
   try {
-    const book = new SubscriptionBook(log, names, { operator: operatorSubscriptions(ctx.targets, operatorRecipient(ctx.env)), maxPerChat: ctx.config.subscriptions.maxPerChat });
+    const book = new SubscriptionBook(log, names, { operator: operatorSubscriptions(ctx.targets, operatorRecipient(ctx.env)), maxPerChat: ctx.config.subscriptions.maxPerChat, quota: { interval: parseInterval(ctx.config.interval), dailyBudget: ctx.config.dailyBudget } });
     await book.refresh();
     if (sub === 'add') {
-      const { subscription, created } = await book.add({ recipient, target: operand!, rules });
-      process.stdout.write(`${created ? 'added' : 'updated'} ${describe(subscription)}; a running \`ytwatch run\` polls it from its next poll\n`);
+      const { subscription, created, quota } = await book.add({ recipient, target: operand!, rules });
+      process.stdout.write(`${created ? 'added' : 'updated'} ${describe(subscription)}; ${quota}; a running \`ytwatch run\` polls it from its next poll\n`);
       return 0;
     }
     if (sub === 'remove') {
