@@ -232,7 +232,8 @@ export const telegramSink = defineSink({
   name: 'telegram',
   env: {
     TELEGRAM_BOT_TOKEN: optionalString.describe('Bot token from @BotFather. With `TELEGRAM_CHAT_ID`, alerts go to Telegram. Never logged.'),
-    TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`.'),
+    TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`. It may also manage subscriptions through the bot.'),
+    TELEGRAM_ALLOWED_CHATS: optionalString.describe('Comma-separated chat ids that may manage subscriptions through the bot (`/watch`, `/unwatch`, `/list`, `/mute`) besides `TELEGRAM_CHAT_ID`; any other chat gets one polite refusal.'),
     TELEGRAM_API_ROOT: z.string().url().default(TELEGRAM_API_ROOT).describe('Telegram Bot API root; requests go to `ROOT/bot<token>/<method>`.'),
   },
   create: ({ env, notify, logger }) => {

@@ -64,6 +64,8 @@ export interface PollResult {
 export class FetchStage {
   private readonly clock: () => number;
   private readonly resolver?: MembershipResolver;
+  /** Videos per target key, from the latest poll. */
+  private sizes = new Map<string, number>();
   /** Watched channel id → membership key and target key, from the latest poll. */
   private channels = new Map<string, { key: string; target: string }>();
 
@@ -121,6 +123,9 @@ export class FetchStage {
       listingUnits += Math.max(1, Math.ceil(members.ids.length / MAX_PAGE));
     }
     this.channels = new Map(sources.flatMap((s, i) => (s.channelId ? [[s.channelId, { key: s.key, target: targetKey(sourceTargets[i]!) }] as const] : [])));
+    const sizes = new Map<string, number>();
+    for (const keys of memberOf.values()) for (const k of keys) sizes.set(k, (sizes.get(k) ?? 0) + 1);
+    this.sizes = sizes;
     const membershipUnits = store.unitsOn(started) - unitsBefore;
     const pollId = `${started}`;
     const { records, returned, unavailable } = await this.snapshots(ids, pollId, discovered, explicit, signal, memberOf);
@@ -164,6 +169,11 @@ export class FetchStage {
     this.options.store.addKnown(returned);
     store.add(key, returned);
     return { snapshots: snapshots.length, newVideos: returned.filter((id) => discovered.has(id)).length };
+  }
+
+  /** Videos per watched target (canonical key) as of the latest poll. */
+  targetSizes(): ReadonlyMap<string, number> {
+    return this.sizes;
   }
 
   /** Channel ids of the watched channels, known once each was resolved by a poll. */
