@@ -130,7 +130,7 @@ describe('REST API after two polls with a change', () => {
     assert.match(docs.body, /swagger-ui/);
     const spec = (await get('/docs/json')).json();
     assert.equal(spec.openapi, '3.1.0');
-    assert.deepEqual(Object.keys(spec.paths).sort(), ['/changes', '/events', '/health', '/metrics', '/status', '/videos', '/videos/{id}', '/videos/{id}/history']);
+    assert.deepEqual(Object.keys(spec.paths).sort(), ['/changes', '/events', '/health', '/metrics', '/status', '/subscriptions', '/subscriptions/{id}', '/videos', '/videos/{id}', '/videos/{id}/history']);
     assert.equal(spec.paths['/videos/{id}'].get.parameters[0].schema.pattern, '^[A-Za-z0-9_-]{11}$');
     assert.equal((await get('/nope')).statusCode, 404);
   });

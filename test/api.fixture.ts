@@ -54,7 +54,7 @@ export async function startFixture(options: { demo?: boolean; heartbeatMs?: numb
   const hub = new FeedHub();
   const history = new HistoryService({ log: pipeline.log, names: pipeline.names, store, logger, onFeed: (e) => hub.publish(e), onDelivery: (d) => hub.publish({ kind: 'delivery', id: d.alertId, videoId: d.videoId, delivery: d.delivery }) });
   await history.start();
-  const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs, token: options.token, sse: options.sse });
+  const app = await buildApi({ store, log: pipeline.log, names: pipeline.names, hub, logger, counters: history.counters, heartbeatMs: options.heartbeatMs, token: options.token, sse: options.sse, subscriptions: pipeline.subscriptions() });
   const signal = new AbortController().signal;
   return {
     yt, videos, pipeline, store, history, hub, app,

@@ -37,7 +37,7 @@ describe('Avro schemas from the zod records', () => {
     const videos = topicAvroSchema('videos') as { name: string; fields: Array<{ name: string; type: unknown; default?: unknown }> };
     assert.equal(videos.name, 'VideoEvent', 'one record for both kinds (ksqlDB wants a record at the top)');
     const f = Object.fromEntries(videos.fields.map((x) => [x.name, x]));
-    assert.deepEqual(videos.fields.map((x) => x.name), ['v', 'type', 'videoId', 'title', 'channelId', 'channelTitle', 'publishedAt', 'views', 'likes', 'comments', 'fetchedAt', 'pollId', 'discoveredBy']);
+    assert.deepEqual(videos.fields.map((x) => x.name), ['v', 'type', 'videoId', 'title', 'channelId', 'channelTitle', 'publishedAt', 'views', 'likes', 'comments', 'fetchedAt', 'pollId', 'discoveredBy', 'targets', 'operator']);
     assert.deepEqual(f.discoveredBy!.default, null, 'optional in zod: absent is null in Avro');
     assert.deepEqual(f.fetchedAt!.type, 'long');
     assert.deepEqual(f.v!.type, 'int');
@@ -57,7 +57,9 @@ describe('Avro serde (registry file)', () => {
   it('writes the Confluent wire format and reads back every record type', async () => {
     const n = await avroNames(join(dir, 'a.json'));
     const found = { ...snap, discoveredBy: 'feed' };
-    const cases: Array<[Parameters<typeof n.of>[0], unknown]> = [['videos', snap], ['videos', found], ['videos', gone], ['changes', change], ['outbox', alert], ['outbox', { ...alert, kind: 'new' }]];
+    const cases: Array<[Parameters<typeof n.of>[0], unknown]> = [['videos', snap], ['videos', found], ['videos', gone], ['changes', change], ['outbox', alert], ['outbox', { ...alert, kind: 'new' }],
+      ['videos', { ...snap, targets: ['playlist:PLx', 'video:aaaaaaaaaaa'], operator: true }], ['videos', { ...gone, targets: [] }],
+      ['outbox', { ...alert, id: 'i/s1', recipient: { kind: 'telegram', chatId: '42' } }], ['outbox', { ...alert, id: 'i/s2', recipient: { kind: 'webhook' } }]];
     for (const [topic, value] of cases) {
       const t = n.of(topic);
       const bytes = t.record(value as never).value as Buffer;

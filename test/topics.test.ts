@@ -50,11 +50,12 @@ describe('topic catalogue', () => {
     const gone = { v: 1, type: 'unavailable', videoId: 'aaaaaaaaaaa', fetchedAt: 5, pollId: '5' };
     const cases: unknown[] = [
       snap, gone, { ...snap, views: null, channelId: 'c', channelTitle: 'ct', publishedAt: '2020' }, { ...snap, title: '' },
-      { ...snap, extra: 1 }, { ...gone, title: 't' }, { ...snap, views: -1 }, { ...snap, likes: 1.5 }, { ...snap, comments: '3' },
+      { ...snap, targets: ['playlist:PLx', 'video:aaaaaaaaaaa'], operator: true }, { ...snap, targets: [] }, { ...gone, targets: ['channel:@x'], operator: true },
+      { ...snap, extra: 1 }, { ...snap, targets: 'playlist:PLx' }, { ...snap, targets: [1] }, { ...snap, operator: false }, { ...gone, operator: 1 }, { ...gone, title: 't' }, { ...snap, views: -1 }, { ...snap, likes: 1.5 }, { ...snap, comments: '3' },
       { ...snap, videoId: '' }, { ...snap, v: 2 }, { ...snap, type: 'other' }, { ...snap, fetchedAt: 1.5 }, { ...snap, pollId: 5 },
       { ...snap, channelId: 1 }, { ...snap, title: null }, { ...gone, videoId: 1 }, JSON.parse('{"__proto__": 1, "v": 1}'),
       Object.fromEntries(Object.entries(snap).filter(([k]) => k !== 'likes')), null, [], 'x', 1,
     ];
-    assertFastAgrees(fastVideoEvent, VideoEvent, cases, 4);
+    assertFastAgrees(fastVideoEvent, VideoEvent, cases, 7);
   });
 });

@@ -10,6 +10,7 @@ import { epochMs, FeedEntry, HistoryPoint, VideoSummary } from '../history/model
 import { SORT_KEYS } from '../history/store.js';
 import { toJsonSchema } from './json-schema.js';
 import { StatusView } from '../core/status.js';
+import { Recipient, Subscription } from '../core/events.js';
 
 const videoId = z.string().regex(VIDEO_ID);
 
@@ -88,3 +89,25 @@ export const healthReply = toJsonSchema(
 export const statusReply = toJsonSchema(StatusView);
 
 export const websubParams = toJsonSchema(z.object({ channelId: z.string().max(64).describe('Channel id of the subscription (`UC…`)') }));
+
+const SubscriptionView = Subscription.extend({ source: z.enum(['api', 'config']).describe('`config`: from --playlist/--channel/--video or the config file (read-only here)') });
+export const subscriptionList = toJsonSchema(z.object({ subscriptions: z.array(SubscriptionView) }));
+export const subscriptionReply = toJsonSchema(SubscriptionView.extend({ quota: z.string().optional().describe('On creation: what the poll costs with it, and the interval `auto` now uses') }));
+export const subscriptionParams = toJsonSchema(z.object({ id: z.string().max(64) }).strict());
+export const subscriptionCreate = toJsonSchema(
+  z
+    .object({
+      target: z.string().min(1).max(300).describe('A playlist, channel or video in any form `run` accepts (URL, PL…, UC…, @handle, video id)'),
+      recipient: Recipient.describe('Who is told: a Telegram chat, or the webhook / console sink'),
+      rules: z.record(z.unknown()).optional().describe('Rules in the config file\'s language; absent: the global rules'),
+    })
+    .strict(),
+);
+export const subscriptionPatch = toJsonSchema(
+  z
+    .object({
+      mutedUntil: z.union([z.string().max(40), z.null()]).optional().describe('ISO time, or a duration from now (`2h`, `1d`), or null to unmute'),
+      rules: z.record(z.unknown()).optional(),
+    })
+    .strict(),
+);

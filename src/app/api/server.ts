@@ -18,6 +18,8 @@ import { feedRoutes } from './routes-feed.js';
 import type { SseLimits } from './sse.js';
 import { videoRoutes } from './routes-videos.js';
 import { websubRoutes } from './routes-websub.js';
+import { subscriptionRoutes } from './routes-subscriptions.js';
+import { SubscriptionBook } from '../subscriptions/book.js';
 import type { WebSubCallback } from '../youtube/websub.js';
 import { healthReply, statusReply } from './schemas.js';
 import { historyGroups } from '../core/topics.js';
@@ -42,6 +44,8 @@ export interface ApiOptions extends ProcessMetrics {
   token?: string;
   /** Without a token, `Host` names answered besides loopback ones (DNS-rebinding guard). */
   allowedHosts?: string[];
+  /** Subscriptions served at `/subscriptions`; default a book on `log` without operator subscriptions. */
+  subscriptions?: SubscriptionBook;
   /** When set, serves the WebSub callback `/websub/:channelId` (no token, any `Host`: see auth.ts). */
   websub?: WebSubCallback;
 }
@@ -83,6 +87,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         { name: 'videos', description: 'Videos and their history' },
         { name: 'feed', description: 'Changes and alerts' },
         { name: 'ops', description: 'Health and metrics' },
+        { name: 'subscriptions', description: 'Who watches what, told where (writes need the token)' },
         ...(options.websub ? [{ name: 'websub', description: 'WebSub push from YouTube\'s hub (no token: signed by the hub)' }] : []),
       ],
     },
@@ -123,6 +128,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   videoRoutes(app, store, clock);
   feedRoutes(app, store, hub, options.heartbeatMs ?? 15_000, options.sse);
+  subscriptionRoutes(app, options.subscriptions ?? new SubscriptionBook(log, names), options.token, clock);
   dashboardRoutes(app);
   if (options.websub) await websubRoutes(app, options.websub);
   await app.ready();

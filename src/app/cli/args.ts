@@ -23,6 +23,10 @@ export interface CliArgs {
   json: boolean;
   /** `dlq replay --id`. */
   id?: string;
+  /** `watch add --chat`: the Telegram chat id. */
+  chat?: string;
+  /** `watch add --rules`: rules as JSON text. */
+  rules?: string;
   /** `dlq purge --before`, epoch ms. */
   before?: number;
   help: boolean;
@@ -117,16 +121,18 @@ export function parseCli(argv: string[]): CliArgs {
     logFormat: parseLogFormat(str('log-format')),
     json: values.json === true,
     id: str('id'),
+    chat: str('chat'),
+    rules: str('rules'),
     before: parseBefore(str('before')),
     help: values.help === true,
     version: values.version === true,
   };
   if (args.interval !== undefined) parseInterval(args.interval);
-  if (!args.help) checkPositionals(spec.name, args.rest, spec.subcommands);
+  if (!args.help) checkPositionals(spec.name, args.rest, spec.subcommands, spec.operands);
   return args;
 }
 
-function checkPositionals(command: string, rest: string[], subcommands: readonly string[] | undefined): void {
+function checkPositionals(command: string, rest: string[], subcommands: readonly string[] | undefined, operands: Readonly<Record<string, string>> = {}): void {
   if (command === 'help') {
     if (rest[0] !== undefined && !COMMANDS.some((c) => c.name === rest[0])) {
       const guess = closest(rest[0], COMMANDS.map((c) => c.name));
@@ -141,7 +147,9 @@ function checkPositionals(command: string, rest: string[], subcommands: readonly
     const guess = closest(first, subcommands);
     throw new ConfigError(`unknown ${command} command "${first}"`, guess ? `did you mean \`ytwatch ${command} ${guess}\`?` : `use one of: ${subcommands.map((s) => `\`ytwatch ${command} ${s}\``).join(', ')}`);
   }
-  if (extra.length > 0) throw new ConfigError(`unexpected argument "${extra[0]}" for \`ytwatch ${command} ${first}\``, `see \`ytwatch ${command} --help\``);
+  const operand = operands[first];
+  if (operand && extra.length === 0) throw new ConfigError(`\`ytwatch ${command} ${first}\` needs a ${operand}`, `e.g. \`ytwatch ${command} ${first} <${operand}>\``);
+  if (extra.length > (operand ? 1 : 0)) throw new ConfigError(`unexpected argument "${extra[operand ? 1 : 0]}" for \`ytwatch ${command} ${first}\``, `see \`ytwatch ${command} --help\``);
 }
 
 function parsePort(value: string | undefined): number | undefined {

@@ -25,6 +25,8 @@ const OPTION_SPECS = {
   json: { type: 'boolean', help: 'print JSON instead of text' },
   id: { type: 'string', arg: 'ID', help: 'only the dead letter with this id (from `ytwatch dlq list`)' },
   before: { type: 'string', arg: 'WHEN', help: 'only dead letters older than this: an ISO date/time or an age (30m, 12h, 7d)' },
+  chat: { type: 'string', arg: 'ID', help: "the Telegram chat to tell (default: the operator's TELEGRAM_CHAT_ID, else the webhook, else the console)" },
+  rules: { type: 'string', arg: 'JSON', help: 'alert rules in the config file\'s language, e.g. \'{"views":{"every":1000}}\' (default: the global rules)' },
   help: { type: 'boolean', short: 'h', help: 'show help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
 } as const satisfies Record<string, OptionSpec>;
@@ -42,6 +44,8 @@ export interface CommandSpec {
   options: readonly OptionName[];
   /** Allowed first positional (e.g. `dlq list`). */
   subcommands?: readonly string[];
+  /** Subcommands that take one operand, with its name (`watch add <target>`). */
+  operands?: Readonly<Record<string, string>>;
 }
 
 const TARGETS = ['playlist', 'channel', 'video'] as const;
@@ -89,6 +93,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: ['json', 'id', 'before', 'config'],
     subcommands: ['list', 'replay', 'purge'],
   },
+  {
+    name: 'watch',
+    usage: 'add <target> [--chat ID] [--rules JSON] | list [--json] | remove <id|target> [--chat ID]',
+    summary: 'add, list or remove subscriptions (who watches what, told where)',
+    details:
+      'add: subscribes a recipient to a playlist, channel or video (any form `run` accepts); a running `ytwatch run` polls it from its next poll.\n' +
+      'list: every subscription, the ones from --playlist/--channel/--video and the config\'s "watch" list included (marked config).\n' +
+      'remove: by id (from `watch list`) or by target (of --chat, or the operator\'s recipient).',
+    options: ['chat', 'rules', 'json', 'config'],
+    subcommands: ['add', 'list', 'remove'],
+    operands: { add: 'target', remove: 'id|target' },
+  },
   { name: 'help', usage: '[command]', summary: 'this help, or the help of one command', options: [] },
   { name: 'version', usage: '', summary: 'print the version', options: [] },
 ];
@@ -116,7 +132,7 @@ export function usage(): string {
     'ytwatch — watch YouTube videos and get alerts when their numbers change',
     '',
     'Usage:',
-    ...COMMANDS.map((c) => `  ytwatch ${`${c.name} ${c.name === 'dlq' ? 'list|replay|purge' : ''}`.trimEnd().padEnd(24)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ytwatch ${`${c.name} ${c.name === 'dlq' ? 'list|replay|purge' : c.name === 'watch' ? 'add|list|remove' : ''}`.trimEnd().padEnd(24)} ${c.summary}`),
     '',
     'Targets (repeatable, or under "watch" in the config file):',
     '  --playlist ID|URL   --channel UC…|@handle|URL   --video ID|URL',

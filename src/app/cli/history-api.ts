@@ -8,12 +8,20 @@ import { openHistory, type HistoryRuntimeOptions } from '../runtime/history.js';
 import type { HistoryService } from '../stages/history.js';
 import type { HistoryStore } from '../history/store.js';
 import type { WebSubCallback } from '../youtube/websub.js';
+import { SubscriptionBook } from '../subscriptions/book.js';
+import type { QuotaSettings } from '../subscriptions/quota.js';
 
 export interface HistoryApiOptions extends ProcessMetrics, Omit<HistoryRuntimeOptions, 'onFeed'> {
   host: string;
   port: number;
   /** Required unless `host` is a loopback address. */
   token?: string;
+  /** The subscriptions `/subscriptions` manages (`run --port`: the pipeline's, with the operator's). */
+  subscriptions?: SubscriptionBook;
+  /** `subscriptions.maxPerChat`, for the book built when none is given. */
+  maxPerChat?: number;
+  /** The poller's interval and budget, for the book built when none is given (a subscription that would overrun is refused). */
+  quota?: QuotaSettings;
   /** Serves the WebSub callback route (see `routes-websub.ts`). */
   websub?: WebSubCallback;
 }
@@ -54,6 +62,7 @@ export class HistoryApi {
         counters: stage.counters,
         token: options.token,
         websub: options.websub,
+        subscriptions: options.subscriptions ?? new SubscriptionBook(log, names, { maxPerChat: options.maxPerChat, quota: options.quota }),
         quotaUnitsToday: options.quotaUnitsToday,
         delivery: options.delivery,
         lastPollUnits: options.lastPollUnits,

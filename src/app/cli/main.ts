@@ -7,6 +7,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { dlqCommand } from './commands/dlq.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { watchCommand } from './commands/watch.js';
 
 
 /** The CLI entry point: runs a command and sets the exit code; known errors become one line. */
@@ -42,6 +43,9 @@ export async function main(argv: string[]): Promise<void> {
         break;
       case 'dlq':
         code = await dlqCommand(args);
+        break;
+      case 'watch':
+        code = await watchCommand(args);
         break;
       case 'serve':
         code = await serveCommand(args);

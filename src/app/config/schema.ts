@@ -68,6 +68,13 @@ export const FileConfigSchema = z
     partitions: Count.default(1).describe('Partitions of new topics on the embedded log (Kafka: see the Kafka section).'),
     history: HistoryConfig.default({})
       .describe('The history store behind the API and dashboard (`serve`, `run --port`).'),
+    subscriptions: z
+      .object({
+        maxPerChat: Count.default(50).describe('Most subscriptions one recipient (Telegram chat, webhook, console) may hold; the operator\'s from flags and `watch` do not count.'),
+      })
+      .strict()
+      .default({})
+      .describe('Subscriptions: who watches what, told where (`ytwatch watch`, the API, the bot).'),
     api: z
       .object({
         host: z.string().min(1).default('127.0.0.1').describe('Address the API and dashboard listen on (`--host`). Use `0.0.0.0` to serve other machines.'),

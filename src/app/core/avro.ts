@@ -34,27 +34,36 @@ export function topicAvroSchema(topic: AvroTopic): AvroSchema {
 /** One Avro serde per data topic, subjects `<prefixed topic>-value` (TopicNameStrategy); not yet registered. */
 export function avroSerdes(registry: SchemaRegistry, topicName: (t: AvroTopic) => string): { serdes: Serdes; all: AvroSerde<unknown>[] } {
   const make = (t: AvroTopic) =>
-    dropAbsent(avroSerde<never>({ registry, subject: `${topicName(t)}-value`, schema: topicAvroSchema(t) }), absentWhenNull(AVRO_TOPICS[t].schema));
+    readsLikeJson(avroSerde<never>({ registry, subject: `${topicName(t)}-value`, schema: topicAvroSchema(t) }), AVRO_TOPICS[t].schema);
   const serdes = { videos: make('videos'), changes: make('changes'), outbox: make('outbox') };
   return { serdes, all: Object.values(serdes) as AvroSerde<unknown>[] };
 }
 
-/** Fields zod lets be absent but not null (`.optional()`): Avro can only write them as null. */
-function absentWhenNull(schema: z.ZodTypeAny): string[] {
-  const objects: z.AnyZodObject[] = schema instanceof z.ZodDiscriminatedUnion ? [...schema.options] : [schema as z.AnyZodObject];
-  const fields = objects.flatMap((o) => Object.entries(o.shape as Record<string, z.ZodTypeAny>).filter(([, t]) => t.isOptional() && !t.isNullable()).map(([k]) => k));
-  return [...new Set(fields)];
+/**
+ * Avro has no "absent": a field only some branch of a union has, or one zod marks `.optional()`, is
+ * written as null. Reading it back, such nulls are removed again (guided by the zod record, nested
+ * unions included), so the value is what the JSON serde would give.
+ */
+export function fromAvro(schema: z.ZodTypeAny, value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return fromAvro(schema.unwrap() as z.ZodTypeAny, value);
+  if (schema instanceof z.ZodArray) return (value as unknown[]).map((v) => fromAvro(schema.element as z.ZodTypeAny, v));
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const branch = schema.optionsMap.get((value as Record<string, unknown>)[schema.discriminator] as string) as z.ZodTypeAny | undefined;
+    return branch ? fromAvro(branch, value) : value;
+  }
+  if (!(schema instanceof z.ZodObject)) return value;
+  const shape = schema.shape as Record<string, z.ZodTypeAny>;
+  // avsc decodes a record as an instance of its generated class: a plain object has no inherited keys.
+  const record: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(record)) {
+    const field = shape[k];
+    if (v === null && (!field || (field.isOptional() && !field.isNullable()))) delete record[k];
+    else if (field) record[k] = fromAvro(field, v);
+  }
+  return record;
 }
 
-/** Reads such a field's null back as absent, so the record is what the JSON serde would give. */
-function dropAbsent<T>(serde: AvroSerde<T>, fields: string[]): AvroSerde<T> {
-  if (fields.length === 0) return serde;
-  return {
-    ...serde,
-    deserialize(bytes) {
-      const value = serde.deserialize(bytes) as Record<string, unknown>;
-      for (const f of fields) if (value[f] === null) delete value[f];
-      return value as T;
-    },
-  };
+function readsLikeJson<T>(serde: AvroSerde<T>, schema: z.ZodTypeAny): AvroSerde<T> {
+  return { ...serde, deserialize: (bytes) => fromAvro(schema, serde.deserialize(bytes)) as T };
 }

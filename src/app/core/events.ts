@@ -3,8 +3,27 @@
  * engine); a value that fails is a poison record and goes to the dead-letter topic.
  */
 import { z } from 'zod';
+import { RulesSchema } from './rules.js';
 
 const count = z.number().int().nonnegative().nullable();
+
+/** Who a subscription's alerts go to: a Telegram chat, or the webhook / console sink. */
+export const Recipient = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('telegram'), chatId: z.string().regex(/^-?\d{1,20}$|^@[A-Za-z0-9_]{5,32}$/, 'a chat id (digits) or @channelname') }).strict(),
+  z.object({ kind: z.literal('webhook') }).strict(),
+  z.object({ kind: z.literal('console') }).strict(),
+]);
+export type Recipient = z.infer<typeof Recipient>;
+
+/**
+ * On a snapshot or unavailable record: the watched targets (canonical keys) that hold the video, and
+ * whether the operator (flags, config `watch`) watches it. Detect routes alerts by them; records
+ * without them (older ones) alert every sink.
+ */
+const routing = {
+  targets: z.array(z.string()).optional(),
+  operator: z.literal(true).optional(),
+};
 
 /** `youtube_videos`, keyed by video id: one poll's view of one video. */
 export const VideoSnapshot = z.object({
@@ -26,6 +45,7 @@ export const VideoSnapshot = z.object({
    * ytwatch found it (its feed, a full listing, a WebSub push). Detect raises one 🆕 alert for it.
    */
   discoveredBy: z.enum(['feed', 'listing', 'push']).optional(),
+  ...routing,
 });
 export type VideoSnapshot = z.infer<typeof VideoSnapshot>;
 export type Discovery = NonNullable<VideoSnapshot['discoveredBy']>;
@@ -37,6 +57,7 @@ export const VideoUnavailable = z.object({
   videoId: z.string().min(1),
   fetchedAt: z.number().int(),
   pollId: z.string(),
+  ...routing,
 });
 export type VideoUnavailable = z.infer<typeof VideoUnavailable>;
 
@@ -78,6 +99,8 @@ export const Alert = z.object({
   /** Names of the rules that fired, e.g. `any`, `every:200`, `percent:5`, `milestone:1000`. */
   rules: z.array(z.string()),
   at: z.number().int(),
+  /** The subscriber it is for; absent: the operator's alert, for every configured sink. */
+  recipient: Recipient.optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 
@@ -135,3 +158,23 @@ export const VideoState = z.object({
   at: z.number().int(),
 });
 export type VideoState = z.infer<typeof VideoState>;
+
+
+/**
+ * `ytwatch_subscriptions` (compacted, keyed by id; an empty value removes it): who watches what,
+ * with which rules (absent: the global `rules`), muted until when.
+ */
+export const Subscription = z
+  .object({
+    v: z.literal(1),
+    id: z.string().regex(/^[a-z0-9-]{1,64}$/),
+    recipient: Recipient,
+    /** The target in canonical form: `playlist:ID`, `channel:UC…`, `channel:@handle` or `video:ID`. */
+    target: z.string().regex(/^(playlist|channel|video):[@A-Za-z0-9._-]{2,64}$/),
+    rules: RulesSchema.optional(),
+    /** Epoch ms; alerts before it are not sent to this recipient. */
+    mutedUntil: z.number().int().nullable().default(null),
+    createdAt: z.number().int(),
+  })
+  .strict();
+export type Subscription = z.infer<typeof Subscription>;

@@ -21,6 +21,18 @@ export function fastVideoEvent(x: unknown): VideoEvent | undefined {
   if (typeof o.fetchedAt !== 'number' || !Number.isInteger(o.fetchedAt) || typeof o.pollId !== 'string') return undefined;
   let keys = 0;
   for (const k in o) if (Object.hasOwn(o, k)) keys++;
+  // The optional routing fields (subscriptions): checked here, counted as expected keys.
+  const route: { targets?: string[]; operator?: true } = {};
+  if (o.targets !== undefined) {
+    if (!Array.isArray(o.targets) || !o.targets.every((t) => typeof t === 'string')) return undefined;
+    route.targets = [...(o.targets as string[])];
+    keys--;
+  }
+  if (o.operator !== undefined) {
+    if (o.operator !== true) return undefined;
+    route.operator = true;
+    keys--;
+  }
   if (o.type === 'snapshot') {
     if (keys !== SNAPSHOT_KEYS || typeof o.title !== 'string') return undefined;
     if (!isStringOrNull(o.channelId) || !isStringOrNull(o.channelTitle) || !isStringOrNull(o.publishedAt)) return undefined;
@@ -38,11 +50,12 @@ export function fastVideoEvent(x: unknown): VideoEvent | undefined {
       comments: o.comments,
       fetchedAt: o.fetchedAt,
       pollId: o.pollId,
+      ...route,
     };
     return s;
   }
   if (o.type === 'unavailable' && keys === UNAVAILABLE_KEYS) {
-    const u: VideoUnavailable = { v: 1, type: 'unavailable', videoId: o.videoId, fetchedAt: o.fetchedAt, pollId: o.pollId };
+    const u: VideoUnavailable = { v: 1, type: 'unavailable', videoId: o.videoId, fetchedAt: o.fetchedAt, pollId: o.pollId, ...route };
     return u;
   }
   return undefined;

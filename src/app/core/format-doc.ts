@@ -19,6 +19,8 @@ const V: Note = { example: 1, about: 'Record version; readers should refuse vers
 const VIDEO_ID: Note = { example: 'dQw4w9WgXcQ', about: 'YouTube video id (also the record key).' };
 const FETCHED: Note = { unit: 'epoch ms (UTC)', example: 1764550000123, about: 'When ytwatch fetched this from YouTube.' };
 const POLL: Note = { example: 'lmq3x1c0', about: 'Id of the poll that produced the record (same for every video of one poll).' };
+const TARGETS: Note = { nullMeans: 'not recorded (older records; absent in JSON): alerts go to every sink', example: ['playlist:PLxxxxxxxx'], about: 'The watched targets (canonical keys) that hold the video; detect routes subscribers\' alerts by them.' };
+const OPERATOR: Note = { nullMeans: 'not watched by the operator (absent in JSON)', example: true, about: 'Present (true) when the operator\'s flags or config `watch` list cover the video.' };
 const hidden = (metric: string, why: string): Note => ({ nullMeans: `YouTube does not report it (${why})`, example: 42, about: `Count of ${metric}.` });
 
 export const RECORD_DOCS = [
@@ -32,13 +34,14 @@ export const RECORD_DOCS = [
       publishedAt: { unit: 'ISO 8601 text', nullMeans: 'not reported', example: '2009-10-25T06:57:33Z', about: 'When the video was published.' },
       views: hidden('views', 'rare'), likes: hidden('likes', 'likes hidden'), comments: hidden('comments', 'comments off'),
       fetchedAt: FETCHED, pollId: POLL,
+      targets: TARGETS, operator: OPERATOR,
       discoveredBy: { nullMeans: 'not a newly found video (absent in JSON)', example: 'feed', about: 'Only on the first snapshot of a video that joined a watched channel or playlist after its first poll: how it was found (`feed`, `listing` or `push`).' },
     },
   },
   {
     topic: 'youtube_videos', record: 'unavailable', schema: VideoUnavailable,
     about: 'A watched video YouTube no longer returns (deleted, private). JSON carries only these fields; Avro carries the snapshot fields too, all `null`.',
-    notes: { v: V, type: { example: 'unavailable', about: 'Always `unavailable`.' }, videoId: VIDEO_ID, fetchedAt: FETCHED, pollId: POLL },
+    notes: { v: V, type: { example: 'unavailable', about: 'Always `unavailable`.' }, videoId: VIDEO_ID, fetchedAt: FETCHED, pollId: POLL, targets: TARGETS, operator: OPERATOR },
   },
   {
     topic: 'youtube_changes', record: 'change', schema: VideoChange,
@@ -64,6 +67,7 @@ export const RECORD_DOCS = [
       current: { nullMeans: 'unknown (unavailable alert)', example: 15, about: 'Count after.' },
       rules: { example: ['any'], about: 'Rules that fired: `any`, `every:200`, `percent:5`, `milestone:1000`, `delta:10`.' },
       at: { unit: 'epoch ms (UTC)', example: 1764550000123, about: 'When the change was seen.' },
+      recipient: { nullMeans: 'the operator\'s alert, for every configured sink (absent in JSON)', example: { kind: 'telegram', chatId: '42' }, about: 'The subscriber it is for: `{kind: "telegram", chatId}`, `{kind: "webhook"}` or `{kind: "console"}`; its id then ends in `/<subscription id>`.' },
     },
   },
 ] as const satisfies ReadonlyArray<{ topic: string; record: string; schema: z.AnyZodObject; about: string; notes: Record<string, Note> }>;
@@ -99,6 +103,7 @@ export function fieldDocs(doc: (typeof RECORD_DOCS)[number]): FieldDoc[] {
 }
 
 function typeName(t: z.ZodTypeAny): string {
+  if (t instanceof z.ZodDiscriminatedUnion) return 'record';
   if (t instanceof z.ZodString) return 'string';
   if (t instanceof z.ZodNumber) return t.isInt ? 'long' : 'double';
   if (t instanceof z.ZodBoolean) return 'boolean';

@@ -10,7 +10,7 @@ import { DEAD_LETTERS } from '../../engine/core/records.js';
 import { bindTopic, defineTopic, type Topic, type TopicDef } from '../../engine/core/topic.js';
 import type { TopicSpec } from '../../engine/core/log.js';
 import type { Serde } from '../../engine/core/serde.js';
-import { Alert, Delivery, DlqMark, StatusRecord, VideoChange, VideoEvent, VideoState } from './events.js';
+import { Alert, Delivery, DlqMark, StatusRecord, Subscription, VideoChange, VideoEvent, VideoState } from './events.js';
 import { fastVideoEvent } from './fast-events.js';
 
 export const CATALOGUE = {
@@ -28,6 +28,8 @@ export const CATALOGUE = {
   status: defineTopic({ name: 'ytwatch_status', schema: StatusRecord, compacted: true, partitions: 1 }),
   /** Which dead letters were replayed or purged (key: the dead letter's id). */
   dlqMarks: defineTopic({ name: 'ytwatch_dlq_marks', schema: DlqMark, compacted: true, partitions: 1 }),
+  /** Subscriptions (who watches what, told where), keyed by id; a null value removes one. */
+  subscriptions: defineTopic({ name: 'ytwatch_subscriptions', schema: Subscription, key: (s) => s.id, compacted: true, partitions: 1 }),
 } as const;
 
 export type TopicName = keyof typeof CATALOGUE;

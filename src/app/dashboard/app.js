@@ -368,6 +368,57 @@
     $('status-updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   }
 
+  // ---- subscriptions (writes need the API token: open the dashboard with ?access_token=…) ----
+
+  async function send(method, url, body) {
+    const res = await fetch(url, { method, headers: headers(body ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' }), body: body ? JSON.stringify(body) : undefined });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(data.message || `${res.status}`);
+    return data;
+  }
+
+  function subscriptionItem(s) {
+    const who = s.recipient.kind === 'telegram' ? `chat ${s.recipient.chatId}` : s.recipient.kind;
+    const muted = s.mutedUntil && s.mutedUntil > Date.now() ? ` · muted until ${new Date(s.mutedUntil).toLocaleString()}` : '';
+    const item = el('li', { 'data-id': s.id }, el('span', { text: `${s.target} → ${who}${s.source === 'config' ? ' (config)' : ''}${muted}` }));
+    if (s.source !== 'config') {
+      item.append(
+        el('button', { type: 'button', class: 'sub-mute', text: 'Mute 1 h', onclick: () => act('PATCH', s.id, { mutedUntil: '1h' }) }),
+        el('button', { type: 'button', class: 'sub-remove', text: 'Remove', onclick: () => act('DELETE', s.id) }),
+      );
+    }
+    return item;
+  }
+
+  async function act(method, id, body) {
+    try {
+      await send(method, `/subscriptions/${encodeURIComponent(id)}`, body);
+      $('sub-msg').textContent = method === 'DELETE' ? 'Removed.' : 'Muted for an hour.';
+    } catch (err) {
+      $('sub-msg').textContent = err.message;
+    }
+    loadSubscriptions().catch(showError);
+  }
+
+  async function loadSubscriptions() {
+    const { subscriptions } = await getJson('/subscriptions');
+    $('subs').replaceChildren(...subscriptions.map(subscriptionItem));
+    $('subs-count').textContent = `${subscriptions.length}`;
+  }
+
+  $('sub-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const chat = $('sub-chat').value.trim();
+    try {
+      const s = await send('POST', '/subscriptions', { target: $('sub-target').value.trim(), recipient: chat ? { kind: 'telegram', chatId: chat } : { kind: 'console' } });
+      $('sub-msg').textContent = `Added ${s.target}${s.quota ? ` (${s.quota})` : ''}.`;
+      $('sub-target').value = '';
+    } catch (err) {
+      $('sub-msg').textContent = err.message;
+    }
+    loadSubscriptions().catch(showError);
+  });
+
   function showError(err) {
     console.error(err);
   }
@@ -398,6 +449,8 @@
   setInterval(checkHealth, 30_000);
   loadStatus().catch(showError);
   setInterval(() => loadStatus().catch(showError), 15_000);
+  loadSubscriptions().catch(showError);
+  setInterval(() => loadSubscriptions().catch(showError), 15_000);
   setInterval(() => loadVideos().catch(showError), 60_000);
   getJson('/changes?limit=100').then((d) => {
     state.feed = d.items;

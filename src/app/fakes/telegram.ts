@@ -70,7 +70,7 @@ class BotError extends Error {
   }
 }
 
-const METHODS = ['getMe', 'getChat', 'sendMessage'] as const;
+const METHODS = ['getMe', 'getChat', 'sendMessage', 'getUpdates', 'deleteWebhook'] as const;
 const MAX_BODY = 1 << 20;
 const NGINX_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
@@ -150,6 +150,9 @@ export class FakeTelegram {
   readonly #faults: Array<{ left: number; fault: TelegramFault; method?: string }> = [];
   readonly #waiters = new Set<{ n: number; resolve: (m: SentMessage[]) => void; fail: (e: Error) => void }>();
   readonly #sent = new Map<string, number[]>();
+  /** Incoming messages for `getUpdates` (users talking to the bot), oldest first. */
+  readonly #updates: Array<{ update_id: number; message: unknown }> = [];
+  #nextUpdate = 1;
   #flood = { left: 0, retryAfter: 0 };
   #limits: Required<RateLimitOptions> | undefined;
   #closing: Promise<void> | undefined;
@@ -253,6 +256,26 @@ export class FakeTelegram {
     });
   }
 
+  /**
+   * A user in `chatId` sends `text` to the bot: the next `getUpdates` returns it. Returns the update id.
+   */
+  userSends(chatId: number, text: string): number {
+    const update_id = this.#nextUpdate++;
+    const chat = chatId < 0 ? { id: chatId, type: 'group', title: `Group ${chatId}` } : { id: chatId, type: 'private', first_name: `User ${chatId}` };
+    this.#updates.push({ update_id, message: { message_id: update_id, date: Math.floor(this.#now() / 1000), chat, from: { id: Math.abs(chatId), is_bot: false, first_name: `User ${chatId}` }, text, ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0]!.length }] } : {}) } });
+    return update_id;
+  }
+
+  /** Messages accepted for one chat, as the user reads them. */
+  messagesTo(chatId: number | string): SentMessage[] {
+    return this.messages.filter((m) => m.chatId === String(chatId));
+  }
+
+  /** Updates the bot has not confirmed yet (`getUpdates` with a higher `offset` confirms). */
+  get pendingUpdates(): number {
+    return this.#updates.length;
+  }
+
   /** Stops listening, destroys every connection (keep-alive and hung ones) and rejects waiters. */
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve, reject) => {
@@ -300,6 +323,7 @@ export class FakeTelegram {
       return void res.end(NGINX_502);
     }
     if (fault === 'http500') return this.#reply(res, new BotError(500, 'Internal Server Error'));
+    if (method === 'getUpdates') return this.#reply(res, await this.#getUpdates(params));
     try {
       this.#reply(res, this.#call(method, params));
     } catch (err) {
@@ -327,9 +351,20 @@ export class FakeTelegram {
       }
       case 'sendMessage':
         return this.#sendMessage(params);
+      case 'deleteWebhook':
+        return true;
       default:
         throw new BotError(404, 'Not Found');
     }
+  }
+
+  /** Long polling: confirms updates below `offset`, then answers those left, waiting up to `timeout` s (capped at 2 s) for one. */
+  async #getUpdates(params: Params): Promise<unknown> {
+    const offset = Number(params.offset ?? 0);
+    while (this.#updates.length > 0 && this.#updates[0]!.update_id < offset) this.#updates.shift();
+    const deadline = Date.now() + Math.min(2, Number(params.timeout ?? 0)) * 1000;
+    while (this.#updates.length === 0 && Date.now() < deadline && !this.#closing) await new Promise((r) => setTimeout(r, 20));
+    return this.#updates.slice(0, Number(params.limit ?? 100));
   }
 
   #sendMessage(params: Params): unknown {

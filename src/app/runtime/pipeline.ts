@@ -19,6 +19,7 @@ import type { Sink } from '../sinks/sink.js';
 import type { Logger } from './logger.js';
 import { logOptions, openLog } from './open-log.js';
 import { PollSource } from './poll-loop.js';
+import { SubscriptionBook, operatorRecipient, operatorSubscriptions } from '../subscriptions/book.js';
 import type { Progress, PollReport, RunSummary } from './progress.js';
 import { StatusWriter } from './status.js';
 import { STAGE_NAMES, STAGES, type BuiltStage, type StageName, type StagePlugin } from './stages.js';
@@ -58,6 +59,7 @@ export class Pipeline {
   private lastPoll?: PollResult;
   private readonly detected: DetectCounters = detectCounters();
   private readonly status: StatusWriter;
+  private readonly book: SubscriptionBook;
 
   private constructor(
     readonly log: EventLog,
@@ -66,6 +68,14 @@ export class Pipeline {
     private readonly closeFormat: () => void = () => {},
   ) {
     this.status = new StatusWriter(log, names, options.logger);
+    const operator = operatorSubscriptions(options.targets, operatorRecipient(options.env));
+    const quota = { interval: parseInterval(options.interval ?? options.config.interval), dailyBudget: options.config.dailyBudget };
+    this.book = new SubscriptionBook(log, names, { operator, maxPerChat: options.config.subscriptions.maxPerChat, quota });
+  }
+
+  /** Every subscription (the operator's from flags and config, and the stored ones). */
+  subscriptions(): SubscriptionBook {
+    return this.book;
   }
 
   /** Opens the log and builds the stages asked for (default all), from the registry in `stages.ts`. */
@@ -83,10 +93,11 @@ export class Pipeline {
     const p = new Pipeline(log, names, options, format.close);
     try {
       await p.status.load();
+      await p.book.refresh();
       const hooks = { detected: p.detected, onSinkBatch: (sink: string, delivered: number, failure: string | undefined) => p.status.sink(sink, { delivered, failure }) };
       // The fetch stage (and its data-folder lock) last: a second `run` is refused naming its consumer group.
       for (const name of [...stages.filter((n) => n !== 'fetch'), ...stages.filter((n) => n === 'fetch')]) {
-        const built: BuiltStage = await (STAGES[name] as StagePlugin).open({ env, config, log, names, logger, targets, sinks, ...hooks });
+        const built: BuiltStage = await (STAGES[name] as StagePlugin).open({ env, config, log, names, logger, targets, subscriptions: p.book, sinks, ...hooks });
         if (built.kind === 'fetch') {
           p.fetch = built.fetch;
           p.fetchStore = built.store;

@@ -19,6 +19,7 @@ import { FeedClient } from '../youtube/feeds.js';
 import { MembershipStore } from '../youtube/membership-store.js';
 import { parseInterval } from '../config/load.js';
 import type { Target } from '../youtube/targets.js';
+import type { SubscriptionBook } from '../subscriptions/book.js';
 import type { Logger } from './logger.js';
 
 export interface StageContext {
@@ -28,6 +29,8 @@ export interface StageContext {
   names: Names;
   logger: Logger;
   targets: Target[];
+  /** Every subscription, the operator's included; fetch polls the union of their targets. */
+  subscriptions: SubscriptionBook;
   sinks: Sink[];
   /** Detect adds its snapshots, first-seen videos, changes and alerts here after each commit. */
   detected?: DetectCounters;
@@ -50,11 +53,10 @@ export interface StagePlugin {
 export const STAGES = {
   /** `youtube.*`, `interval`, `dailyBudget`, `YOUTUBE_API_KEY`, `YOUTUBE_API_ROOT`, `YOUTUBE_FEEDS_ROOT`. */
   fetch: {
-    check: ({ env, targets }) => {
+    check: ({ env }) => {
       if (!env.YOUTUBE_API_KEY) throw new YtwatchError('YOUTUBE_API_KEY is not set', { hint: 'create a YouTube Data API v3 key and put YOUTUBE_API_KEY=… in the environment or .env (or try `ytwatch demo`)' });
-      if (targets.length === 0) throw new YtwatchError('nothing to watch', { hint: 'pass --playlist, --channel or --video, or list them under "watch" in the config file' });
     },
-    open: async ({ env, config, log, names, logger, targets }) => {
+    open: async ({ env, config, log, names, logger, subscriptions }) => {
       const store = new FetchStore(join(env.YTWATCH_DATA_DIR, 'fetch.db'));
       let members: MembershipStore;
       try {
@@ -75,7 +77,11 @@ export const STAGES = {
         names,
         client,
         store,
-        targets,
+        targets: async () => {
+          await subscriptions.refresh();
+          return subscriptions.targets();
+        },
+        operatorTargets: () => subscriptions.operatorTargets(),
         attempts: config.youtube.attempts,
         baseDelayMs: config.youtube.baseDelayMs,
         onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, err: describeError(err) }, 'youtube: retrying'),
@@ -95,8 +101,8 @@ export const STAGES = {
   },
   /** `rules`. */
   detect: {
-    open: async ({ config, log, names, detected }) => {
-      const detect = createDetect({ log, names, rules: config.rules, counters: detected });
+    open: async ({ config, log, names, detected, subscriptions }) => {
+      const detect = createDetect({ log, names, rules: config.rules, counters: detected, subscriptions });
       await detect.start();
       return { kind: 'processor', processor: detect as Processor<unknown> };
     },

@@ -86,8 +86,9 @@ export class TelegramSink implements Sink {
     return `chat ${this.options.chatId}`;
   }
   readonly api: Api;
-  private lastSent = 0;
-  private blocked?: { reason: string; until: number };
+  /** Per chat: when the last message went out (pacing), and a 403's block. */
+  private readonly lastSent = new Map<string, number>();
+  private readonly blocked = new Map<string, { reason: string; until: number }>();
 
   constructor(private readonly options: TelegramSinkOptions) {
     this.api = new Api(options.token, {
@@ -96,20 +97,35 @@ export class TelegramSink implements Sink {
     });
   }
 
+  /**
+   * Groups the alerts per chat (a subscriber's chat, else `TELEGRAM_CHAT_ID`) and delivers each
+   * chat's in order; one chat's permanent failure fails only its alerts.
+   */
   async deliver(alerts: Alert[], signal: AbortSignal, onSentRaw?: OnSent): Promise<Failure[]> {
+    const byChat = new Map<string, Alert[]>();
+    for (const a of alerts) {
+      const chat = a.recipient?.kind === 'telegram' ? a.recipient.chatId : this.options.chatId;
+      byChat.set(chat, [...(byChat.get(chat) ?? []), a]);
+    }
+    const failures: Failure[] = [];
+    for (const [chat, mine] of byChat) failures.push(...(await this.deliverTo(chat, mine, signal, onSentRaw)));
+    return failures;
+  }
+
+  private async deliverTo(chatId: string, alerts: Alert[], signal: AbortSignal, onSentRaw?: OnSent): Promise<Failure[]> {
     const failures: Failure[] = [];
     const onSent = markRecordFailures(onSentRaw);
     const messages = !(this.options.group ?? NOTIFY_DEFAULTS.groupAlerts)
       ? alerts.map((a) => ({ items: [a], text: alertHtml(a) }))
       : pack(alerts, alertHtml, TELEGRAM_LIMIT);
     for (const m of messages) {
-      const blocked = this.blockedReason();
+      const blocked = this.blockedReason(chatId);
       if (blocked) {
         failures.push(...m.items.map((alert) => ({ alert, reason: blocked })));
         continue;
       }
       try {
-        await this.sendHtml(m.text, m.items, signal, onSent);
+        await this.sendHtml(chatId, m.text, m.items, signal, onSent);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         if (err instanceof RecordFailed) throw err.error;
@@ -119,7 +135,7 @@ export class TelegramSink implements Sink {
         }
         const reason = err instanceof Error ? err.message : String(err);
         if (err instanceof TelegramApiError && err.code === 403) {
-          this.blocked = { reason: `chat ${this.options.chatId} refused the bot: ${err.description}`, until: Date.now() + BLOCKED_FOR_MS };
+          this.blocked.set(chatId, { reason: `chat ${chatId} refused the bot: ${err.description}`, until: Date.now() + BLOCKED_FOR_MS });
         }
         failures.push(...m.items.map((alert) => ({ alert, reason })));
       }
@@ -128,15 +144,16 @@ export class TelegramSink implements Sink {
   }
 
   /** After a 403 the chat is not written to for {@link BLOCKED_FOR_MS}; then one message probes it. */
-  private blockedReason(): string | undefined {
-    if (this.blocked && Date.now() >= this.blocked.until) this.blocked = undefined;
-    return this.blocked?.reason;
+  private blockedReason(chatId: string): string | undefined {
+    const b = this.blocked.get(chatId);
+    if (b && Date.now() >= b.until) this.blocked.delete(chatId);
+    return this.blocked.get(chatId)?.reason;
   }
 
   /** Sends one message and records it; falls back to plain text when Telegram cannot parse it. */
-  private async sendHtml(text: string, items: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<void> {
+  private async sendHtml(chatId: string, text: string, items: Alert[], signal: AbortSignal, onSent?: OnSent): Promise<void> {
     try {
-      await this.send(text, 'HTML', signal);
+      await this.send(text, 'HTML', signal, chatId);
     } catch (err) {
       // Escaping makes this unreachable for our own text; if Telegram still cannot parse it, the
       // alerts are sent as plain text rather than lost, each part recorded as soon as it is sent.
@@ -144,7 +161,7 @@ export class TelegramSink implements Sink {
         const parts = pack(items, alertText, TELEGRAM_LIMIT);
         for (let i = 0; i < parts.length; i++) {
           try {
-            await this.send(parts[i]!.text, undefined, signal);
+            await this.send(parts[i]!.text, undefined, signal, chatId);
           } catch (partErr) {
             if (i === 0) throw partErr;
             throw new PartlySent(partErr, parts.slice(i).flatMap((p) => p.items));
@@ -158,16 +175,16 @@ export class TelegramSink implements Sink {
     await onSent?.(items);
   }
 
-  /** One `sendMessage`, paced and retried. */
-  async send(text: string, parseMode: 'HTML' | undefined, signal: AbortSignal): Promise<void> {
+  /** One `sendMessage` (to `chatId`, default `TELEGRAM_CHAT_ID`), paced per chat and retried. */
+  async send(text: string, parseMode: 'HTML' | undefined, signal: AbortSignal, chatId = this.options.chatId): Promise<void> {
     await retry(
       async () => {
-        const wait = this.lastSent + (this.options.paceMs ?? NOTIFY_DEFAULTS.paceMs) - Date.now();
+        const wait = (this.lastSent.get(chatId) ?? 0) + (this.options.paceMs ?? NOTIFY_DEFAULTS.paceMs) - Date.now();
         if (wait > 0) await sleep(wait, signal);
-        this.lastSent = Date.now();
+        this.lastSent.set(chatId, Date.now());
         try {
           await this.api.sendMessage(
-            this.options.chatId,
+            chatId,
             text,
             { parse_mode: parseMode, link_preview_options: { is_disabled: true } },
             gs(signal),
@@ -215,7 +232,8 @@ export const telegramSink = defineSink({
   name: 'telegram',
   env: {
     TELEGRAM_BOT_TOKEN: optionalString.describe('Bot token from @BotFather. With `TELEGRAM_CHAT_ID`, alerts go to Telegram. Never logged.'),
-    TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`.'),
+    TELEGRAM_CHAT_ID: optionalString.describe('Chat to alert: a numeric id or `@channelname`. It may also manage subscriptions through the bot.'),
+    TELEGRAM_ALLOWED_CHATS: optionalString.describe('Comma-separated chat ids that may manage subscriptions through the bot (`/watch`, `/unwatch`, `/list`, `/mute`) besides `TELEGRAM_CHAT_ID`; any other chat gets one polite refusal.'),
     TELEGRAM_API_ROOT: z.string().url().default(TELEGRAM_API_ROOT).describe('Telegram Bot API root; requests go to `ROOT/bot<token>/<method>`.'),
   },
   create: ({ env, notify, logger }) => {

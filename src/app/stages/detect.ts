@@ -1,9 +1,10 @@
 import { recordId, type EventLog, type LogRecord } from '../../engine/core/log.js';
-import { METRICS, type Alert, type VideoChange, type VideoEvent, type VideoSnapshot, type VideoState } from '../core/events.js';
+import { METRICS, type Alert, type Recipient, type Subscription, type VideoChange, type VideoEvent, type VideoSnapshot, type VideoState } from '../core/events.js';
 import type { Names } from '../core/topics.js';
 import { KeyedStore } from '../../engine/stream/state.js';
 import { Processor, type Item, type ProcessContext } from '../../engine/stream/processor.js';
 import { firedRules, type Rules } from './rules.js';
+import { recipientKey } from '../subscriptions/book.js';
 
 export type { VideoState };
 
@@ -14,6 +15,36 @@ export interface DetectOptions {
   maxBatch?: number;
   /** Totals of committed batches (for the per-poll line); updated only after each commit. */
   counters?: DetectCounters;
+  /** The subscriptions, read again before each batch; alerts of records that name their targets are routed by them. */
+  subscriptions?: { refresh(): Promise<void>; list(): Subscription[] };
+}
+
+/** One recipient of a record's alerts: its rules, its recipient (none: the operator's, every sink), the alert id suffix. */
+interface Route {
+  rules: Rules;
+  recipient?: Recipient;
+  suffix: string;
+}
+
+/**
+ * Who a record's alerts go to. A record without `targets` (no subscriptions, or written before
+ * them): the operator, with the global rules. Otherwise the operator if it watches the video, and
+ * once per recipient each stored subscription to a target holding it that is not muted at the
+ * record's time (its own rules, else the global ones).
+ */
+export function routesOf(ev: VideoEvent, subs: Subscription[], rules: Rules): Route[] {
+  if (!ev.targets) return [{ rules, suffix: '' }];
+  const out: Route[] = ev.operator ? [{ rules, suffix: '' }] : [];
+  const seen = new Set<string>();
+  for (const s of subs) {
+    if (s.id.startsWith('config-') || !ev.targets.includes(s.target)) continue;
+    if (s.mutedUntil !== null && s.mutedUntil > ev.fetchedAt) continue;
+    const who = recipientKey(s.recipient);
+    if (seen.has(who)) continue;
+    seen.add(who);
+    out.push({ rules: s.rules ?? rules, recipient: s.recipient, suffix: `/${s.id}` });
+  }
+  return out;
 }
 
 /** What detect did, counted after each committed batch. */
@@ -55,9 +86,11 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     maxBatch: options.maxBatch ?? 10000,
     // The overlap pays while a Kafka commit waits on the broker; an SQLite commit is synchronous.
     pipelined: log.kind === 'kafka',
-    handle: (items, ctx) => {
+    handle: async (items, ctx) => {
       batch = detectCounters();
-      for (const item of items) detectOne(item, store, rules, names, ctx, batch);
+      await options.subscriptions?.refresh();
+      const subs = options.subscriptions?.list() ?? [];
+      for (const item of items) detectOne(item, store, routesOf(item.value, subs, rules), names, ctx, batch);
     },
     afterCommit: () => {
       const total = options.counters;
@@ -67,7 +100,7 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
   });
 }
 
-function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules: Rules, names: Names, ctx: ProcessContext, count: DetectCounters): void {
+function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, routes: Route[], names: Names, ctx: ProcessContext, count: DetectCounters): void {
   const { record, value: ev } = item;
   if (record.key !== null && record.key !== ev.videoId) {
     ctx.deadLetter(record, `key ${record.key} does not match videoId ${ev.videoId}`);
@@ -80,20 +113,23 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
     const change = changeOf(ev.videoId, prev.title, ev.fetchedAt, prev, prev, true);
     ctx.emit(names.of('changes').record(change));
     count.changes++;
-    count.alerts++;
-    const alert: Alert = {
-      v: 1,
-      id: alertId(record, 'unavailable'),
-      videoId: ev.videoId,
-      title: prev.title,
-      kind: 'unavailable',
-      metric: null,
-      previous: null,
-      current: null,
-      rules: ['unavailable'],
-      at: ev.fetchedAt,
-    };
-    ctx.emit(names.of('outbox').record(alert));
+    for (const route of routes) {
+      count.alerts++;
+      const alert: Alert = {
+        v: 1,
+        id: alertId(record, 'unavailable') + route.suffix,
+        videoId: ev.videoId,
+        title: prev.title,
+        kind: 'unavailable',
+        metric: null,
+        previous: null,
+        current: null,
+        rules: ['unavailable'],
+        at: ev.fetchedAt,
+        ...(route.recipient ? { recipient: route.recipient } : {}),
+      };
+      ctx.emit(names.of('outbox').record(alert));
+    }
     return;
   }
   const next = stateOf(ev);
@@ -101,20 +137,20 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
   count.snapshots++;
   if (!prev) {
     count.firstSeen++;
-    if (ev.discoveredBy) ctx.emit(names.of('outbox').record(newVideoAlert(record, ev)));
+    if (ev.discoveredBy) for (const route of routes) ctx.emit(names.of('outbox').record(newVideoAlert(record, ev, route)));
     return;
   }
   const differs = METRICS.some((m) => prev[m] !== next[m]);
   if (!differs) return;
   count.changes++;
   ctx.emit(names.of('changes').record(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)));
-  for (const metric of METRICS) {
-    const fired = firedRules(rules[metric], prev[metric], next[metric]);
+  for (const route of routes) for (const metric of METRICS) {
+    const fired = firedRules(route.rules[metric], prev[metric], next[metric]);
     if (fired.length === 0) continue;
     count.alerts++;
     const alert: Alert = {
       v: 1,
-      id: alertId(record, metric),
+      id: alertId(record, metric) + route.suffix,
       videoId: ev.videoId,
       title: ev.title,
       kind: 'change',
@@ -123,6 +159,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
       current: next[metric],
       rules: fired,
       at: ev.fetchedAt,
+      ...(route.recipient ? { recipient: route.recipient } : {}),
     };
     ctx.emit(names.of('outbox').record(alert));
   }
@@ -133,8 +170,8 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, rules:
  * baseline. Once per video, because only a video without state gets it (feed, listing and push may
  * all report it).
  */
-function newVideoAlert(record: LogRecord, s: VideoSnapshot): Alert {
-  return { v: 1, id: alertId(record, 'new'), videoId: s.videoId, title: s.title, kind: 'new', metric: null, previous: null, current: null, rules: [`new:${s.discoveredBy}`], at: s.fetchedAt };
+function newVideoAlert(record: LogRecord, s: VideoSnapshot, route: Route): Alert {
+  return { v: 1, id: alertId(record, 'new') + route.suffix, videoId: s.videoId, title: s.title, kind: 'new', metric: null, previous: null, current: null, rules: [`new:${s.discoveredBy}`], at: s.fetchedAt, ...(route.recipient ? { recipient: route.recipient } : {}) };
 }
 
 function stateOf(s: VideoSnapshot): VideoState {

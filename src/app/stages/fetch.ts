@@ -7,7 +7,7 @@ import { MAX_PAGE, type YouTubeClient } from '../youtube/client.js';
 import { YouTubeApiError } from '../youtube/errors.js';
 import { YOUTUBE_DEFAULTS } from '../youtube/config.js';
 import type { FetchStore } from '../youtube/fetch-store.js';
-import { targetLabel, type Target } from '../youtube/targets.js';
+import { targetKey, targetLabel, type Target } from '../youtube/targets.js';
 import { MembershipResolver, type MemberSource, type MembershipOptions } from './membership.js';
 
 export interface FetchOptions {
@@ -15,7 +15,13 @@ export interface FetchOptions {
   names: Names;
   client: YouTubeClient;
   store: FetchStore;
-  targets: Target[];
+  /** What to poll: a fixed list, or read before each poll (the subscription book's union). */
+  targets: Target[] | (() => Promise<Target[]>);
+  /**
+   * With subscriptions: the operator's target keys (flags, config `watch`). Each record then names
+   * the targets holding its video and whether the operator watches it, so detect can route alerts.
+   */
+  operatorTargets?: () => Set<string>;
   clock?: () => number;
   /** Attempts per API call for retriable failures. Default `youtube.attempts` (5). */
   attempts?: number;
@@ -58,8 +64,10 @@ export interface PollResult {
 export class FetchStage {
   private readonly clock: () => number;
   private readonly resolver?: MembershipResolver;
-  /** Watched channel id → membership key, from the latest poll. */
-  private channels = new Map<string, string>();
+  /** Videos per target key, from the latest poll. */
+  private sizes = new Map<string, number>();
+  /** Watched channel id → membership key and target key, from the latest poll. */
+  private channels = new Map<string, { key: string; target: string }>();
 
   constructor(private readonly options: FetchOptions) {
     this.clock = options.clock ?? Date.now;
@@ -82,34 +90,45 @@ export class FetchStage {
     const discovered = new Map<string, Discovery>();
     const commits: Array<() => void> = [];
     const sources: MemberSource[] = [];
+    const sourceTargets: Target[] = [];
     let listingUnits = 0;
-    const add = (id: string) => {
+    const memberOf = new Map<string, string[]>();
+    const add = (id: string, key: string) => {
+      const keys = memberOf.get(id);
+      if (keys) {
+        if (!keys.includes(key)) keys.push(key);
+      } else memberOf.set(id, [key]);
       if (!seen.has(id)) {
         seen.add(id);
         ids.push(id);
       }
     };
-    for (const target of this.options.targets) {
+    const targets = typeof this.options.targets === 'function' ? await this.options.targets() : this.options.targets;
+    for (const target of targets) {
       if (target.kind === 'video') {
         explicit.add(target.id);
-        add(target.id);
+        add(target.id, targetKey(target));
         continue;
       }
       const source = await this.sourceOf(target, signal);
       sources.push(source);
+      sourceTargets.push(target);
       const call = <T>(fn: () => Promise<T>) => this.call(fn, target, signal);
       const members = this.resolver
         ? await this.resolver.resolve(source, call, signal)
         : { ids: await call(() => client.playlistVideoIds(source.playlistId, signal)), added: [], how: 'listing' as const, commit: () => {} };
-      for (const id of members.ids) add(id);
+      for (const id of members.ids) add(id, targetKey(target));
       for (const id of members.added) discovered.set(id, members.how);
       commits.push(members.commit);
       listingUnits += Math.max(1, Math.ceil(members.ids.length / MAX_PAGE));
     }
-    this.channels = new Map(sources.flatMap((s) => (s.channelId ? [[s.channelId, s.key] as const] : [])));
+    this.channels = new Map(sources.flatMap((s, i) => (s.channelId ? [[s.channelId, { key: s.key, target: targetKey(sourceTargets[i]!) }] as const] : [])));
+    const sizes = new Map<string, number>();
+    for (const keys of memberOf.values()) for (const k of keys) sizes.set(k, (sizes.get(k) ?? 0) + 1);
+    this.sizes = sizes;
     const membershipUnits = store.unitsOn(started) - unitsBefore;
     const pollId = `${started}`;
-    const { records, returned, unavailable } = await this.snapshots(ids, pollId, discovered, explicit, signal);
+    const { records, returned, unavailable } = await this.snapshots(ids, pollId, discovered, explicit, signal, memberOf);
     await log.produce(records);
     store.addKnown(returned);
     for (const commit of commits) commit();
@@ -136,14 +155,15 @@ export class FetchStage {
    * channel that is not watched, or not listed yet, is ignored.
    */
   async pushed(channelId: string, videoIds: string[], signal?: AbortSignal): Promise<{ snapshots: number; newVideos: number }> {
-    const key = this.channels.get(channelId);
+    const channel = this.channels.get(channelId);
+    const key = channel?.key;
     const store = this.options.membership?.store;
     const prev = key && store ? store.get(key) : undefined;
     if (!key || !store || !prev || videoIds.length === 0) return { snapshots: 0, newVideos: 0 };
     const known = new Set(prev.ids);
     const ids = [...new Set(videoIds)].slice(0, MAX_PAGE);
     const discovered = new Map(ids.filter((id) => !known.has(id)).map((id) => [id, 'push' as const]));
-    const { records, returned } = await this.snapshots(ids, `push-${this.clock()}`, discovered, new Set(), signal);
+    const { records, returned } = await this.snapshots(ids, `push-${this.clock()}`, discovered, new Set(), signal, new Map(ids.map((id) => [id, [channel!.target]])));
     const snapshots = records.filter((r) => returned.includes(r.key!));
     await this.options.log.produce(snapshots);
     this.options.store.addKnown(returned);
@@ -151,13 +171,24 @@ export class FetchStage {
     return { snapshots: snapshots.length, newVideos: returned.filter((id) => discovered.has(id)).length };
   }
 
+  /** Videos per watched target (canonical key) as of the latest poll. */
+  targetSizes(): ReadonlyMap<string, number> {
+    return this.sizes;
+  }
+
   /** Channel ids of the watched channels, known once each was resolved by a poll. */
   watchedChannels(): string[] {
     return [...this.channels.keys()];
   }
 
-  private async snapshots(ids: string[], pollId: string, discovered: Map<string, Discovery>, explicit: Set<string>, signal?: AbortSignal) {
+  private async snapshots(ids: string[], pollId: string, discovered: Map<string, Discovery>, explicit: Set<string>, signal: AbortSignal | undefined, memberOf: Map<string, string[]>) {
     const { client, store, names } = this.options;
+    const operator = this.options.operatorTargets?.();
+    const routing = (id: string) => {
+      if (!operator) return {};
+      const targets = memberOf.get(id) ?? [];
+      return { targets, ...(targets.some((t) => operator.has(t)) ? { operator: true as const } : {}) };
+    };
     const records: ProduceRecord[] = [];
     const returned: string[] = [];
     let unavailable = 0;
@@ -170,11 +201,11 @@ export class FetchStage {
         if (s) {
           returned.push(id);
           const how = discovered.get(id);
-          const snap: VideoSnapshot = { v: 1, type: 'snapshot', ...s, fetchedAt: this.clock(), pollId, ...(how ? { discoveredBy: how } : {}) };
+          const snap: VideoSnapshot = { v: 1, type: 'snapshot', ...s, fetchedAt: this.clock(), pollId, ...(how ? { discoveredBy: how } : {}), ...routing(id) };
           records.push(names.of('videos').record(snap));
         } else if (store.isKnown(id)) {
           unavailable++;
-          const gone: VideoUnavailable = { v: 1, type: 'unavailable', videoId: id, fetchedAt: this.clock(), pollId };
+          const gone: VideoUnavailable = { v: 1, type: 'unavailable', videoId: id, fetchedAt: this.clock(), pollId, ...routing(id) };
           records.push(names.of('videos').record(gone));
         } else if (explicit.has(id)) {
           throw new ConfigError(`unknown video ${id}: YouTube returned nothing for it`, 'check the id; private and deleted videos cannot be watched');

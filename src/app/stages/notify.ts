@@ -49,7 +49,7 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
     handle: async (items, ctx) => {
       const unique = dedupe(items);
       for (const sink of options.sinks) {
-        const mine = unique.filter((i) => (i.record.headers?.[SINK_HEADER] ?? sink.name) === sink.name);
+        const mine = unique.filter((i) => (i.record.headers?.[SINK_HEADER] ?? sink.name) === sink.name && routedTo(i.value, sink));
         const due = mine.filter((i) => !ledger.has(sink.name, i.value.id)).map((i) => i.value);
         const failures = await sink.deliver(due, ctx.signal, (sent) => ledger.record(sink.name, sent.map((a) => a.id)));
         const failed = new Map(failures.map((f) => [f.alert.id, f.reason]));
@@ -63,7 +63,8 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
             options.onDelivered?.(item.value, sink.name);
           } else {
             counters.failed++;
-            ctx.deadLetter(item.record, reason, { sink: sink.name, ...(sink.target ? { target: sink.target } : {}) });
+            const target = item.value.recipient?.kind === 'telegram' ? `chat ${item.value.recipient.chatId}` : sink.target;
+            ctx.deadLetter(item.record, reason, { sink: sink.name, ...(target ? { target } : {}) });
             options.onFailure?.(item.value, sink.name, reason);
           }
         }
@@ -72,6 +73,11 @@ export function createNotify(options: NotifyOptions): { processor: Processor<Ale
     },
   });
   return { processor, counters };
+}
+
+/** An alert with a recipient goes to that kind of sink only (a chat: Telegram); the operator's to every sink. */
+function routedTo(alert: Alert, sink: Sink): boolean {
+  return !alert.recipient || alert.recipient.kind === sink.name;
 }
 
 /** Drops repeated alert ids within a batch (a replayed dead letter next to its original, say). */

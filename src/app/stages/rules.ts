@@ -1,19 +1,7 @@
-import { z } from 'zod';
 import type { Metric } from '../core/events.js';
+import type { MetricRules } from '../core/rules.js';
 
-const Count = z.number().int().positive();
-
-/** One metric's rules (the config file's `rules.<metric>`); an alert fires when any configured rule matches a change. */
-export const MetricRules = z
-  .object({
-    any: z.boolean().optional().describe('Alert on every change of the metric.'),
-    delta: Count.optional().describe('Alert when the metric moved by at least this much since the previous snapshot.'),
-    percent: z.number().positive().optional().describe('Alert when the metric moved by at least this percentage (seed 003 uses 5).'),
-    every: Count.optional().describe('Alert when the metric crosses a multiple of this bucket size (seed 000: views every 200).'),
-    milestones: z.array(Count).optional().describe('Alert when the metric reaches one of these values (e.g. 1000, 10000, 1000000).'),
-  })
-  .strict();
-export type MetricRules = z.infer<typeof MetricRules>;
+export { MetricRules } from '../core/rules.js';
 
 export type Rules = Partial<Record<Metric, MetricRules>>;
 

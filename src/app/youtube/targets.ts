@@ -70,3 +70,29 @@ export function targetLabel(t: Target): string {
   if (t.kind === 'channel') return `channel ${t.id ?? t.handle}`;
   return `${t.kind} ${t.id}`;
 }
+
+/** The canonical form of a target: `playlist:ID`, `channel:UC…`, `channel:@handle`, `video:ID`. */
+export function targetKey(t: Target): string {
+  return t.kind === 'channel' ? `channel:${t.id ?? t.handle}` : `${t.kind}:${t.id}`;
+}
+
+/**
+ * A target in any form `run` accepts, without saying which kind: a canonical key (`playlist:…`),
+ * a URL (`list=` → playlist; `watch?v=`, `youtu.be/`, `/shorts/` → video; `/channel/`, `/@` →
+ * channel), `UC…` or `@handle` (channel), an 11-character id (video), else a playlist id (PL…, UU…).
+ */
+export function parseTarget(input: string): Target {
+  const s = input.trim();
+  const prefixed = s.match(/^(playlist|channel|video):(.+)$/);
+  if (prefixed) return ({ playlist: parsePlaylist, channel: parseChannel, video: parseVideo })[prefixed[1] as 'video'](prefixed[2]!);
+  const url = asUrl(s);
+  if (url) {
+    if (url.searchParams.get('list') && !url.searchParams.get('v')) return parsePlaylist(s);
+    if (/^\/(channel\/|@|c\/|user\/)/.test(url.pathname)) return parseChannel(s);
+    return parseVideo(s);
+  }
+  if (CHANNEL_ID.test(s) || s.startsWith('@')) return parseChannel(s);
+  if (VIDEO_ID.test(s)) return parseVideo(s);
+  if (/^(PL|UU|OL|FL|LL|RD)[A-Za-z0-9_-]{8,}$/.test(s)) return parsePlaylist(s);
+  throw new ConfigError(`not a YouTube playlist, channel or video: ${JSON.stringify(input.slice(0, 100))}`, 'pass a URL, a playlist id (PL…), a channel id (UC…) or @handle, or an 11-character video id');
+}

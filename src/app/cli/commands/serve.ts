@@ -1,4 +1,5 @@
 import { openNames } from '../../runtime/format.js';
+import { parseInterval } from '../../config/load.js';
 import { logOptions, openLog } from '../../runtime/open-log.js';
 import { HistoryApi, type HistoryApiOptions } from '../history-api.js';
 import type { CliArgs } from '../args.js';
@@ -14,6 +15,8 @@ export function apiOptions(ctx: Context, args: CliArgs, port: number): Omit<Hist
     host: args.host ?? ctx.config.api.host,
     port,
     token: ctx.env.YTWATCH_API_TOKEN,
+    maxPerChat: ctx.config.subscriptions.maxPerChat,
+    quota: { interval: parseInterval(ctx.config.interval), dailyBudget: ctx.config.dailyBudget },
   };
 }
 
