@@ -1,6 +1,7 @@
 import type { TopicSpec } from '../../core/log.js';
 import { LogError } from '../../core/log.js';
 import type { ErrorMapper } from './errors.js';
+import { GroupOffsets } from './group-offsets.js';
 import { call, type NativeAdmin, type NativeModule } from './native.js';
 import { retry } from '../../core/retry.js';
 import type { ResolvedOptions } from './options.js';
@@ -18,6 +19,7 @@ const STALE_LEADER = ['ERR_FENCED_LEADER_EPOCH', 'ERR_UNKNOWN_LEADER_EPOCH', 'ER
 export class KafkaAdmin {
   private readonly partitions = new Map<string, number>();
   private admin: NativeAdmin;
+  private readonly groups: GroupOffsets;
 
   constructor(
     private readonly native: NativeModule,
@@ -26,6 +28,7 @@ export class KafkaAdmin {
     private readonly options: ResolvedOptions,
   ) {
     this.admin = create();
+    this.groups = new GroupOffsets(native, errors, options);
   }
 
   /** Creates missing topics (compacted ones with `cleanup.policy=compact`) and waits until they are visible. */
@@ -136,30 +139,14 @@ export class KafkaAdmin {
     old.disconnect();
   }
 
-  /** A group's committed offsets on `topic` (stable: waits out pending transactional commits). */
+  /** A group's committed offsets on `topic` (stable: waits out pending transactional commits); see {@link GroupOffsets}. */
   async committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
-    const partitions = range(await this.partitionCount(topic)).map((partition) => ({ topic, partition }));
-    const read = async () => {
-      const [res] = await call<Array<{ error?: unknown; partitions: Array<{ partition: number; offset?: number; error?: unknown }> }>>((cb) =>
-        this.admin.listConsumerGroupOffsets([{ groupId: group, partitions }], { timeout: this.options.requestTimeoutMs, requireStableOffsets: true }, cb),
-      );
-      if (res?.error) throw res.error;
-      const out = new Map<number, number>();
-      for (const p of res?.partitions ?? []) {
-        if (p.error) throw p.error;
-        if (p.offset !== undefined && p.offset !== null && Number(p.offset) >= 0) out.set(p.partition, Number(p.offset));
-      }
-      return out;
-    };
-    try {
-      return await retry(read, { ...STEADY(100), retryIf: (err) => this.errors.retriable(err), deadlineMs: this.options.requestTimeoutMs });
-    } catch (err) {
-      throw this.errors.wrap(err, `reading offsets of group ${group}`);
-    }
+    return this.groups.read(group, topic, range(await this.partitionCount(topic)));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.admin.disconnect();
+    await this.groups.close();
   }
 
   private unknownOr(err: unknown, topic: string, what = 'describing'): LogError {

@@ -97,7 +97,7 @@ export class KafkaLog implements EventLog {
     await this.reader.close();
     const producer = await this.producer?.catch(() => undefined);
     await producer?.close();
-    this.admin.close();
+    await this.admin.close();
   }
 
   /** Chooses each record's partition as the embedded log does; rejects unknown topics. */

@@ -88,11 +88,6 @@ export interface NativeAdmin {
     options: { timeout: number; isolationLevel: number },
     cb: Callback<Array<{ topic: string; partition: number; offset: number; error?: NativeError }>>,
   ): void;
-  listConsumerGroupOffsets(
-    groups: Array<{ groupId: string; partitions: NativeTopicPartition[] }>,
-    options: { timeout: number; requireStableOffsets: boolean },
-    cb: Callback<Array<{ groupId: string; error?: NativeError; partitions: NativeTopicPartition[] }>>,
-  ): void;
   disconnect(): void;
 }
 
