@@ -26,6 +26,14 @@ describe('without a token', () => {
     assert.equal((await f.app.inject({ url: '/videos?offset=1000000000' })).statusCode, 200);
   });
 
+  it('item 7: numbers that overflow to Infinity are a 400 on every numeric parameter', async () => {
+    for (const url of ['/videos?offset=1e309', '/videos?limit=1e309', '/videos?limit=Infinity', '/changes?limit=-Infinity', `/videos/${f.videos[0]!.id}/history?limit=1e999`]) {
+      const res = await f.app.inject({ url });
+      assert.equal(res.statusCode, 400, url);
+      assert.match(res.json<{ message: string }>().message, /must be a finite number/, url);
+    }
+  });
+
   it('item 5: answers only a loopback Host (DNS rebinding)', async () => {
     for (const host of ['localhost:8080', '127.0.0.1:8080', '127.1.2.3', '[::1]:8080', 'LOCALHOST']) {
       assert.equal((await f.app.inject({ url: '/videos', headers: { host } })).statusCode, 200, host);

@@ -60,6 +60,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message });
   });
   app.addHook('onRequest', options.token ? bearerAuth(options.token) : hostAllowList(options.allowedHosts));
+  // Ajv coerces "1e309" and "Infinity" to Infinity, which passes `type: integer` and skips the
+  // minimum/maximum checks (they apply to finite numbers only): refuse it after validation.
+  app.addHook('preHandler', async (req, reply) => {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const key = Object.keys(query).find((k) => typeof query[k] === 'number' && !Number.isFinite(query[k]));
+    if (key !== undefined) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring/${key} must be a finite number` });
+  });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
   await app.register(swagger, {
