@@ -76,7 +76,7 @@ describe('an outside Python client reads and writes ytwatch topics in Avro', () 
     const written = await assertAllAvro(env);
     const specFile = join(work, 'format.json');
     writeFileSync(specFile, JSON.stringify(formatSpec()));
-    const out = JSON.parse(await sh(python, [join(PY, 'read_topics.py'), env.KAFKA_BROKERS!, env.SCHEMA_REGISTRY_URL!, specFile, env.YTWATCH_TOPIC_PREFIX!])) as { counts: Record<string, number>; errors: string[] };
+    const out = JSON.parse(await sh(python, [join(PY, 'read_topics.py'), env.KAFKA_BROKERS!, env.SCHEMA_REGISTRY_URL!, specFile, env.YTWATCH_TOPIC_PREFIX!], 300_000)) as { counts: Record<string, number>; errors: string[] };
     assert.deepEqual(out.errors, []);
     assert.deepEqual(out.counts, written, 'the Python reader decoded every record');
     assert.equal(out.counts[`${env.YTWATCH_TOPIC_PREFIX}youtube_videos`], 24);

@@ -69,7 +69,8 @@ for topic in docs:
         if msg is None:
             idle += 1
             if idle > 30:
-                errors.append(f"{name}: stuck before the end offsets {ends}")
+                positions = {tp.partition: tp.offset for tp in consumer.position(parts)}
+                errors.append(f"{name}: stuck before the end offsets {ends} at {positions} after {counts[name]} records")
                 break
             continue
         idle = 0
@@ -81,6 +82,7 @@ for topic in docs:
             errors.append(f"{name}: key {msg.key()!r} is not the videoId")
         check(topic, value, errors)
         counts[name] += 1
+    print(f"{name}: {counts[name]} records", file=sys.stderr, flush=True)
     consumer.unassign()
 consumer.close()
 print(json.dumps({"counts": counts, "errors": errors[:20]}))
