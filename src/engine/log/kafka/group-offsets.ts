@@ -8,8 +8,8 @@ import { retry } from '../../core/retry.js';
  * A group's committed offsets, read through a consumer of that group that never subscribes (so it
  * never joins it), one per group, connected on first use.
  *
- * Not through the admin client's ListConsumerGroupOffsets: librdkafka (2.x, up to at least the 2.12
- * bundled by @confluentinc/kafka-javascript 1.10) crashes the process with a SIGSEGV when that call
+ * Not through the admin client's ListConsumerGroupOffsets: librdkafka (2.x, the 2.15.1 bundled by
+ * @confluentinc/kafka-javascript 1.10.1 included) crashes the process with a SIGSEGV when that call
  * meets NOT_COORDINATOR, as it does while a restarted broker loads its groups (librdkafka#5040,
  * confluent-kafka-javascript#374). A consumer's OffsetFetch handles it: it asks for the coordinator
  * again. With `isolation.level=read_committed` the fetch asks for stable offsets (pending
