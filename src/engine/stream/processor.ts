@@ -156,6 +156,11 @@ export class Processor<V> {
     }
   }
 
+  /** Whether commits overlap the next batch (see {@link ProcessorOptions.pipelined}). */
+  get pipelined(): boolean {
+    return this.options.pipelined === true;
+  }
+
   /** Input records not yet committed by this stage's group. */
   lag(): Promise<number> {
     return this.consumer!.lag();
@@ -215,10 +220,14 @@ export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
 
 
 
-/** Steps a processor until nothing is left for its group (used by `run --once` and tests). */
+/**
+ * Steps a processor until nothing is left for its group (used by `run --once` and tests). Without
+ * pipelining a batch is committed when `step` returns, so a lag of 0 after it ends the drain at once
+ * instead of after one more empty poll's wait.
+ */
 export async function drain(processor: Processor<unknown>, signal: AbortSignal): Promise<void> {
   for (;;) {
     const n = await processor.step(signal, 200);
-    if (n === 0 && (await processor.lag()) === 0) return;
+    if ((n === 0 || !processor.pipelined) && (await processor.lag()) === 0) return;
   }
 }
