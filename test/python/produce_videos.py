@@ -12,7 +12,7 @@ from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 bootstrap, registry_url, schema_file, topic, records_json = sys.argv[1:6]
-serialize = AvroSerializer(SchemaRegistryClient({"url": registry_url}), open(schema_file).read(), conf={"auto.register.schemas": True})
+serialize = AvroSerializer(SchemaRegistryClient({"url": registry_url, "timeout": 10}), open(schema_file).read(), conf={"auto.register.schemas": True})
 producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True})
 for record in json.loads(records_json):
     producer.produce(topic, key=record["videoId"].encode(), value=serialize(record, SerializationContext(topic, MessageField.VALUE)))

@@ -4,6 +4,7 @@ the same definitions as the README tables). Prints one JSON line: counts per top
 
 usage: read_topics.py BOOTSTRAP REGISTRY_URL FORMAT_JSON PREFIX
 """
+import faulthandler
 import json
 import sys
 
@@ -14,7 +15,10 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 
 bootstrap, registry_url, format_file, prefix = sys.argv[1:5]
 docs = json.load(open(format_file))
-deserialize = AvroDeserializer(SchemaRegistryClient({"url": registry_url}))
+# Where it hangs, if it ever does (stderr reaches the test's failure message); and no registry request
+# may wait forever (the client's default): a hung one was seen once per full test run, never alone.
+faulthandler.dump_traceback_later(200, exit=False)
+deserialize = AvroDeserializer(SchemaRegistryClient({"url": registry_url, "timeout": 10}))
 PY_TYPES = {"string": str, "long": int, "int": int, "double": (int, float), "boolean": bool}
 
 
