@@ -77,7 +77,12 @@ it(`broker stopped and restarted mid-run: ${BEFORE + DURING} alerts, all deliver
     await script('kafka-up.sh');
     brokerUp = true;
     const ready = Date.now();
-    await tg.waitForMessages(BEFORE + DURING, 60_000);
+    await tg.waitForMessages(BEFORE + DURING, 60_000).catch((err: Error) => {
+      // Say what became of the pipeline (a crash leaves no log line of its own) and what it logged last.
+      const state = child.exitCode !== null || child.signalCode !== null ? `exited (code ${child.exitCode}, signal ${child.signalCode})` : 'still running';
+      const lines = stderr.trim().split('\n').filter((l) => !l.includes('Connection refused'));
+      throw new Error(`${err.message}; ytwatch run ${state}; YouTube requests ${yt.requests.length}; its last log lines:\n${lines.slice(-30).join('\n')}`);
+    });
     const recovered = Date.now();
 
     const perVideo = new Map<string, number>();

@@ -26,6 +26,9 @@ import { STAGE_NAMES, STAGES, type BuiltStage, type StageName, type StagePlugin 
 
 export type { StageName };
 
+/** How long the per-poll line stops waiting for the stages after the log could not say where they are. */
+const SETTLE_BACKOFF_MS = 60_000;
+
 export interface PipelineOptions {
   env: Env;
   config: FileConfig;
@@ -209,10 +212,19 @@ export class Pipeline {
     if (fetch && store) {
       const interval = parseInterval(this.options.interval ?? this.options.config.interval);
       let since = this.tally();
+      // After a failed wait (the log unreachable), the next polls report without waiting for a while:
+      // the per-poll line is best effort and must not keep querying a log that is away.
+      let waitAgainAt = 0;
       const afterPoll = async (poll: PollResult, nextAt: number) => {
         const at = Date.now();
         await this.recordPoll({ at, ok: true, videos: poll.videos, nextAt });
-        const settled = await this.settle(nextAt - 500, stop);
+        let settled = false;
+        if (Date.now() >= waitAgainAt) {
+          settled = await this.settle(nextAt - 500, stop).catch((err: unknown) => {
+            waitAgainAt = Date.now() + SETTLE_BACKOFF_MS;
+            throw err;
+          });
+        }
         this.options.progress?.poll(this.report(poll, at, since, nextAt, !settled));
         since = this.tally();
       };
