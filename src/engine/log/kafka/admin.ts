@@ -3,13 +3,10 @@ import { LogError } from '../../core/log.js';
 import type { ErrorMapper } from './errors.js';
 import { GroupOffsets } from './group-offsets.js';
 import { call, type NativeAdmin, type NativeModule } from './native.js';
-import { retry } from '../../core/retry.js';
+import { retry, steady } from '../../core/retry.js';
 import type { ResolvedOptions } from './options.js';
 
 /** Partition errors after which the admin client's cached leaders are stale (a broker restarted). */
-/** Retry options for a fixed pause between attempts. */
-const STEADY = (ms: number) => ({ baseDelayMs: ms, maxDelayMs: ms, random: () => 1 });
-
 const STALE_LEADER = ['ERR_FENCED_LEADER_EPOCH', 'ERR_UNKNOWN_LEADER_EPOCH', 'ERR_NOT_LEADER_FOR_PARTITION', 'ERR_LEADER_NOT_AVAILABLE'];
 
 /**
@@ -48,7 +45,7 @@ export class KafkaAdmin {
     // Metadata of new topics takes a moment to reach every broker: wait for each, up to `timeout` in all.
     const deadline = Date.now() + timeout;
     for (const spec of specs) {
-      await retry(() => this.partitionCount(spec.name), { ...STEADY(100), retryIf: () => true, deadlineMs: Math.max(0, deadline - Date.now()) });
+      await retry(() => this.partitionCount(spec.name), { ...steady(100), retryIf: () => true, deadlineMs: Math.max(0, deadline - Date.now()) });
     }
   }
 
@@ -127,7 +124,7 @@ export class KafkaAdmin {
       return out;
     };
     try {
-      return await retry(list, { ...STEADY(200), retryIf: stale, deadlineMs: this.options.requestTimeoutMs, onRetry: () => this.renew() });
+      return await retry(list, { ...steady(200), retryIf: stale, deadlineMs: this.options.requestTimeoutMs, onRetry: () => this.renew() });
     } catch (err) {
       throw this.unknownOr(err, topic, 'listing end offsets of');
     }

@@ -2,7 +2,7 @@ import type { ErrorMapper } from './errors.js';
 import { routeLogs } from './logging.js';
 import { call, type NativeConsumer, type NativeModule, type NativeTopicPartition } from './native.js';
 import { baseConfig, type ResolvedOptions } from './options.js';
-import { retry } from '../../core/retry.js';
+import { retry, steady } from '../../core/retry.js';
 
 /**
  * A group's committed offsets, read through a consumer of that group that never subscribes (so it
@@ -39,7 +39,7 @@ export class GroupOffsets {
       return out;
     };
     try {
-      return await retry(once, { baseDelayMs: 100, maxDelayMs: 100, random: () => 1, retryIf: (err) => this.errors.retriable(err), deadlineMs: this.options.requestTimeoutMs });
+      return await retry(once, { ...steady(100), retryIf: (err) => this.errors.retriable(err), deadlineMs: this.options.requestTimeoutMs });
     } catch (err) {
       throw this.errors.wrap(err, `reading offsets of group ${group}`);
     }
