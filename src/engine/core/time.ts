@@ -19,6 +19,14 @@ export function boundedDelay(ms: number): number {
 }
 
 /**
+ * Lets the event loop run what is waiting (I/O callbacks, a commit's next step) before going on: a
+ * long synchronous loop calls it every few thousand items so it does not stall the rest.
+ */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Resolves after `ms` (bounded by {@link boundedDelay}), or rejects with the signal's reason when
  * aborted; every timer is cleared. The one wait every loop, retry and pacing step goes through.
  */

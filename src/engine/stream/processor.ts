@@ -2,9 +2,16 @@ import type { Consumer, EventLog, LogRecord, PartitionOffset, ProduceRecord, Top
 import { partitionKey } from '../core/log.js';
 import { DEAD_LETTERS, letterValue, type DeadLetter } from '../core/records.js';
 import { bindTopic, type Parsed, type Topic } from '../core/topic.js';
+import { yieldToLoop } from '../core/time.js';
 import type { KeyedStore } from './state.js';
 
 export type { Parsed };
+
+/**
+ * Records parsed between two turns of the event loop. A commit is a chain of native calls, each
+ * continued from a callback: parsing 20,000 records in one go would hold every step of it back.
+ */
+const PARSE_SLICE = 2000;
 
 export interface Item<V> {
   record: LogRecord;
@@ -92,7 +99,7 @@ export class Processor<V> {
   /** Reads, handles and commits one batch; returns how many input records it consumed. */
   async step(signal: AbortSignal, timeoutMs = 1000): Promise<number> {
     const consumer = this.consumer!;
-    const records = await consumer.poll({ maxRecords: this.options.maxBatch ?? 500, timeoutMs, signal });
+    const records = await consumer.poll({ maxRecords: this.maxBatch, timeoutMs, signal });
     if (records.length === 0) {
       await this.flush();
       return 0;
@@ -108,7 +115,10 @@ export class Processor<V> {
       // A serde that could not prepare (a schema registry down) fails the batch like a handler:
       // it is read again from the last commit, never skipped.
       await this.prepare?.(records);
-      for (const record of records) {
+      for (let i = 0; i < records.length; i++) {
+        // A large batch is parsed in slices, so the commit in flight moves on in between.
+        if (i > 0 && i % PARSE_SLICE === 0) await yieldToLoop();
+        const record = records[i]!;
         const parsed = this.parse(record);
         if (parsed.ok) items.push({ record, value: parsed.value });
         else ctx.deadLetter(record, parsed.reason);
@@ -154,6 +164,11 @@ export class Processor<V> {
       await this.recover();
       throw err;
     }
+  }
+
+  /** The most records one batch reads. */
+  get maxBatch(): number {
+    return this.options.maxBatch ?? 500;
   }
 
   /** Whether commits overlap the next batch (see {@link ProcessorOptions.pipelined}). */
@@ -218,16 +233,17 @@ export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
   return [...last.values()];
 }
 
-
-
 /**
- * Steps a processor until nothing is left for its group (used by `run --once` and tests). Without
- * pipelining a batch is committed when `step` returns, so a lag of 0 after it ends the drain at once
- * instead of after one more empty poll's wait.
+ * Steps a processor until nothing is left for its group (used by `run --once` and tests). A batch
+ * shorter than the most a poll may return means the poll found the input exhausted: the drain then
+ * waits for the commit in flight and asks for the lag, instead of paying one more empty poll's wait.
  */
 export async function drain(processor: Processor<unknown>, signal: AbortSignal): Promise<void> {
   for (;;) {
     const n = await processor.step(signal, 200);
-    if ((n === 0 || !processor.pipelined) && (await processor.lag()) === 0) return;
+    if (n === 0 || !processor.pipelined || n < processor.maxBatch) {
+      await processor.flush();
+      if ((await processor.lag()) === 0) return;
+    }
   }
 }

@@ -14,6 +14,16 @@ import { TransactionalProducer, TxnFailure } from './transactions.js';
 const OFFSET_BEGINNING = -2;
 /** Longest single native `consume` wait, so an abort signal or `close` is noticed quickly. */
 const CHUNK_MS = 200;
+/**
+ * Wait of each native `consume` while joining: the assignment arrives as a callback during it, but
+ * the call itself returns only when its wait is over, so a short one lets the join finish sooner.
+ */
+const JOIN_WAIT_MS = 10;
+/**
+ * Most messages one native `consume` returns: their conversion to JS objects is one uninterrupted
+ * task on the main thread, so a large poll is taken in slices that let a commit in flight go on.
+ */
+const FETCH_SLICE = 5000;
 
 /** What the group consumer needs from its log. */
 export interface GroupContext {
@@ -56,6 +66,12 @@ export class KafkaGroupConsumer implements Consumer {
   /** One past the last offset handed out by `poll` per partition. */
   private delivered = new Map<string, number>();
   private stash: NativeMessage[] = [];
+  /**
+   * The read-ahead in flight: after a full batch, the next native consume runs on librdkafka's side
+   * while the caller handles that batch; its messages land in the stash. Awaited before anything
+   * moves positions (a seek, an assignment), so what it read is dropped only when re-read anyway.
+   */
+  private ahead?: Promise<void>;
   private joined = false;
   /** Set when a commit's outcome is unknown: offsets, positions and state are re-read before the next poll. */
   private resync = false;
@@ -88,16 +104,21 @@ export class KafkaGroupConsumer implements Consumer {
       rebalance_cb: (err: NativeError, partitions: NativeTopicPartition[]) => this.onRebalance(err, partitions),
     });
     routeLogs(consumer, o.logger, `group ${this.options.group}`);
+    // The transactional producer starts while the consumer connects and joins.
+    const txnReady = this.txn.ready();
+    txnReady.catch(() => {});
     try {
       await call((cb) => consumer.connect({ timeout: o.requestTimeoutMs }, cb));
     } catch (err) {
+      await txnReady.catch(() => {});
+      await this.txn.close();
       throw errors.wrap(err, `connecting group ${this.options.group}`);
     }
     consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
     this.consumer = consumer;
     try {
       consumer.subscribe(this.options.topics);
-      await Promise.all([this.join(), this.txn.ready()]);
+      await Promise.all([this.join(), txnReady]);
     } catch (err) {
       await this.close().catch(() => {});
       throw errors.wrap(err, `joining group ${this.options.group}`);
@@ -114,7 +135,7 @@ export class KafkaGroupConsumer implements Consumer {
       } catch (err) {
         if (!this.ctx.errors.retriable(err)) throw err;
       }
-      if (!this.joined) await this.fetch(1, CHUNK_MS);
+      if (!this.joined) await this.fetch(1, JOIN_WAIT_MS);
     }
   }
 
@@ -131,6 +152,7 @@ export class KafkaGroupConsumer implements Consumer {
   /** Applies queued rebalances and, after an unknown commit outcome, re-reads offsets and state. */
   private async settle(): Promise<void> {
     const consumer = this.consumer!;
+    await this.landAhead();
     if (this.events.length > 0 || this.resync) await this.committing;
     while (this.events.length > 0) {
       const ev = this.events[0]!;
@@ -193,6 +215,7 @@ export class KafkaGroupConsumer implements Consumer {
   }
 
   private async seekAll(committed: Map<string, number>): Promise<void> {
+    await this.landAhead();
     this.stash = [];
     for (const p of this.assigned) {
       const offset = committed.get(id(p)) ?? OFFSET_BEGINNING;
@@ -204,16 +227,48 @@ export class KafkaGroupConsumer implements Consumer {
     this.delivered = new Map(committed);
   }
 
-  /** One native consume; transient errors (broker away) read as "nothing yet". */
+  /**
+   * Native consumes of at most {@link FETCH_SLICE} messages each, the first waiting up to
+   * `timeoutMs`, the rest taking only what is ready; transient errors (broker away) read as
+   * "nothing yet".
+   */
   private async fetch(max: number, timeoutMs: number): Promise<NativeMessage[]> {
     try {
-      const messages = await consumeSome(this.consumer!, max, timeoutMs);
+      const messages = await consumeSome(this.consumer!, Math.min(max, FETCH_SLICE), timeoutMs);
+      for (let last = messages.length; last === FETCH_SLICE && messages.length < max; ) {
+        const more = await consumeSome(this.consumer!, Math.min(max - messages.length, FETCH_SLICE), 0);
+        for (const m of more) messages.push(m);
+        last = more.length;
+      }
       if (messages.length > 0 && !this.joined) this.stash.push(...messages);
       return messages;
     } catch (err) {
       if (this.ctx.errors.retriable(err)) return [];
       throw this.ctx.errors.wrap(err, `polling group ${this.options.group}`);
     }
+  }
+
+  /** Starts reading the next batch while the caller handles this one (see {@link ahead}). */
+  private readAhead(max: number): void {
+    const ahead: Promise<void> = this.fetch(max, CHUNK_MS)
+      .then(
+        (messages) => {
+          for (const m of messages) this.stash.push(m);
+        },
+        // A failure here is met again by the next poll's own read.
+        () => {},
+      )
+      .then(() => {
+        if (this.ahead === ahead) this.ahead = undefined;
+      });
+    this.ahead = ahead;
+  }
+
+  /** Waits for the read-ahead in flight, whose messages are then in the stash. */
+  private async landAhead(): Promise<void> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    await ahead;
   }
 
   poll(options: PollOptions = {}): Promise<LogRecord[]> {
@@ -226,16 +281,23 @@ export class KafkaGroupConsumer implements Consumer {
     if (this.closed) return [];
     const max = Math.max(1, options.maxRecords ?? 500);
     const deadline = Date.now() + (options.timeoutMs ?? 1000);
+    await this.landAhead();
     await this.settle();
     for (;;) {
       let messages: NativeMessage[];
       if (this.stash.length > 0) {
         messages = this.stash.splice(0, max);
+        // Topped up with what is ready, so a short read-ahead does not make a short batch.
+        if (messages.length < max && this.joined) for (const m of await this.fetch(max - messages.length, 0)) messages.push(m);
       } else {
         messages = await this.fetch(max, Math.max(0, Math.min(CHUNK_MS, deadline - Date.now())));
       }
       const records = this.owned(messages);
-      if (records.length > 0) return records;
+      if (records.length > 0) {
+        // A full batch: more is likely waiting, so read it while this one is handled.
+        if (records.length === max && this.stash.length < max) this.readAhead(max - this.stash.length);
+        return records;
+      }
       if (this.closed || options.signal?.aborted || Date.now() >= deadline) return [];
       if (this.events.length > 0 || this.resync) await this.settle();
     }
@@ -317,6 +379,7 @@ export class KafkaGroupConsumer implements Consumer {
   async lag(): Promise<number> {
     if (!this.consumer || this.closed || !this.joined || this.events.length > 0 || this.resync) return this.groupLag();
     let lag = 0;
+    const readAhead = this.ahead !== undefined || this.stash.length > 0;
     for (const topic of this.options.topics) {
       const parts = this.assigned.filter((p) => p.topic === topic);
       if (parts.length === 0) continue;
@@ -326,7 +389,9 @@ export class KafkaGroupConsumer implements Consumer {
         const committed = this.committed.get(id(p)) ?? 0;
         const delivered = this.delivered.get(id(p)) ?? committed;
         const position = positions.get(id(p));
-        const done = delivered <= committed && position !== undefined && position >= 0 ? Math.max(committed, position) : committed;
+        // Read ahead but not handed out yet: the position is past records still to handle.
+        const settled = delivered <= committed && !readAhead;
+        const done = settled && position !== undefined && position >= 0 ? Math.max(committed, position) : committed;
         lag += Math.max(0, (ends.get(p.partition) ?? 0) - done);
       }
     }
@@ -349,6 +414,7 @@ export class KafkaGroupConsumer implements Consumer {
     this.closed = true;
     this.ctx.closed(this);
     await this.inflight;
+    await this.ahead;
     await this.committing;
     const gone = this.assigned;
     this.assigned = [];
