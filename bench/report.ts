@@ -46,7 +46,7 @@ export function renderMarkdown(r: any): string {
     lines.push(`| ytwatch | ${n(ks.ytwatch.perSec)} | ${ks.ytwatch.runs.map(n).join(', ')} | ${ks.ytwatch.cpuSPer100k} |`);
     lines.push('');
     lines.push(`ytwatch ÷ Kafka Streams: **${ks.ratio}** ${ok(ks.ratio >= 1.5)} (target ≥ 1.5). Outputs equal in every run (${n(ks.changes)} changes, ${n(ks.alerts)} alerts, digests compared): ${ok(ks.outputsEqual)}.`, '');
-    if (ks.two && 'error' in ks.two) lines.push(`Two workers vs two stream threads: not measured (${ks.two.error}).`, '');
+    if (ks.two && 'error' in ks.two) lines.push(`Two workers vs two stream threads: Kafka Streams not measured (${ks.two.error})${ks.two.ytwatchPerSec ? `; ytwatch's two workers: ${n(ks.two.ytwatchPerSec)}/s` : ''}.`, '');
     else if (ks.two) lines.push(`Two workers (processes, one group) vs two stream threads, one run: ytwatch ${n(ks.two.ytwatchPerSec)}/s, Kafka Streams ${n(ks.two.kstreamsPerSec)}/s, ratio **${ks.two.ratio}** ${ok(ks.two.ratio >= 1)} (target ≥ 1).`, '');
   }
 

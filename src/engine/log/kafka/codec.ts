@@ -17,17 +17,11 @@ export function enqueue(producer: NativeProducer, batch: PlacedBatch, i: number,
 
 /** A consumed message as a {@link LogRecord}: UTF-8 key, the value's bytes, headers as a plain object. */
 export function toRecord(m: NativeMessage): LogRecord {
-  let headers: Record<string, string> | undefined;
-  for (const h of m.headers ?? []) {
-    for (const [k, v] of Object.entries(h)) (headers ??= {})[k] = v.toString();
-  }
-  return {
-    topic: m.topic,
-    partition: m.partition,
-    offset: m.offset,
-    key: m.key === undefined || m.key === null ? null : m.key.toString(),
-    value: m.value,
-    ...(headers ? { headers } : {}),
-    timestamp: m.timestamp ?? Date.now(),
-  };
+  const key = m.key === undefined || m.key === null ? null : m.key.toString();
+  const timestamp = m.timestamp ?? Date.now();
+  // Runs once per consumed record: no spread, no empty array or object when there are no headers.
+  if (!m.headers || m.headers.length === 0) return { topic: m.topic, partition: m.partition, offset: m.offset, key, value: m.value, timestamp };
+  const headers: Record<string, string> = {};
+  for (const h of m.headers) for (const k in h) headers[k] = h[k]!.toString();
+  return { topic: m.topic, partition: m.partition, offset: m.offset, key, value: m.value, headers, timestamp };
 }
