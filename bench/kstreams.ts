@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { names, type Names } from '../src/app/core/topics.js';
 import { DEFAULT_RULES } from '../src/app/stages/rules.js';
-import { createDetect } from '../src/app/stages/detect.js';
+import { createDetect, detectCounters } from '../src/app/stages/detect.js';
 import { createEventLog } from '../src/engine/log/create.js';
 import { drain, type Processor } from '../src/engine/stream/processor.js';
 import { snapshots } from './embedded.js';
@@ -92,18 +92,27 @@ function outputs(brokers: string, prefix: string): Pick<JobRun, 'changes' | 'ale
   return { changes: changes!.records, alerts: alerts!.records, digests: `${changes!.digest}/${alerts!.digest}` };
 }
 
+/** One detect worker's run: start and end (epoch ms), CPU seconds, snapshots in its committed batches. */
+export interface WorkerTimes {
+  start: number;
+  end: number;
+  cpuS: number;
+  snapshots: number;
+}
+
 /**
  * One ytwatch detect worker (createDetect + drain, as bench/kafka.ts) over `input`'s videos topic,
  * everything else under `prefix`: its start and end (epoch ms) and its CPU seconds.
  */
-export async function detectWorker(brokers: string, input: Names, prefix: string, partitions: number): Promise<{ start: number; end: number; cpuS: number }> {
+export async function detectWorker(brokers: string, input: Names, prefix: string, partitions: number): Promise<WorkerTimes> {
   return withTempDir(async (dir) => {
     const log = await createEventLog({ dataDir: dir, kafkaBrokers: brokers, partitions, clientId: 'ytwatch-bench' });
     try {
       const own = names(prefix);
       const nm: Names = { ...own, topic: (t) => (t === 'videos' ? input.topic(t) : own.topic(t)), of: ((t: 'videos') => (t === 'videos' ? input.of(t) : own.of(t))) as Names['of'] };
       await log.ensureTopics(own.specs(partitions));
-      const detect = createDetect({ log, names: nm, rules: DEFAULT_RULES });
+      const counters = detectCounters();
+      const detect = createDetect({ log, names: nm, rules: DEFAULT_RULES, counters });
       const c0 = process.cpuUsage();
       const start = Date.now();
       await detect.start();
@@ -111,7 +120,7 @@ export async function detectWorker(brokers: string, input: Names, prefix: string
       const end = Date.now();
       const cpu = process.cpuUsage(c0);
       await detect.close();
-      return { start, end, cpuS: (cpu.user + cpu.system) / 1e6 };
+      return { start, end, cpuS: (cpu.user + cpu.system) / 1e6, snapshots: counters.snapshots };
     } finally {
       await log.close();
     }
@@ -135,7 +144,8 @@ async function runTwo(brokers: string, input: Names, tag: string, n: number, par
   try {
     ks = runPeer(brokers, input.topic('videos'), `${tag}ks2-`, n, commitMs, 2, 180);
   } catch (first) {
-    process.stderr.write(`bench: ${(first as Error).message.split('\n')[0]!}; trying the two-thread peer once more\n`);
+    // The whole message: the peer's last stderr lines say what it was doing.
+    process.stderr.write(`bench: ${(first as Error).message}\nbench: trying the two-thread peer once more\n`);
     try {
       ks = runPeer(brokers, input.topic('videos'), `${tag}ks2b-`, n, commitMs, 2, 180);
     } catch (err) {
@@ -144,7 +154,7 @@ async function runTwo(brokers: string, input: Names, tag: string, n: number, par
   }
   const prefix = `${tag}yt2-`;
   const child = () =>
-    new Promise<{ start: number; end: number; cpuS: number }>((resolve, reject) => {
+    new Promise<WorkerTimes>((resolve, reject) => {
       const c = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'detect-worker.ts'), brokers, input.prefix, prefix, String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       c.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -152,9 +162,13 @@ async function runTwo(brokers: string, input: Names, tag: string, n: number, par
       c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`detect worker exited ${code}`))));
     });
   const workers = await Promise.all([child(), child()]);
+  // Each committed batch counts once: together the workers must account for every snapshot.
+  const handled = workers[0]!.snapshots + workers[1]!.snapshots;
+  if (handled !== n) throw new Error(`ytwatch's two workers committed ${handled} of ${n} snapshots`);
   const seconds = (Math.max(...workers.map((w) => w.end)) - Math.min(...workers.map((w) => w.start))) / 1000;
   const yt: JobRun = { perSec: Math.round(n / seconds), seconds, cpuS: workers[0]!.cpuS + workers[1]!.cpuS, ...outputs(brokers, prefix) };
-  return { kstreams: ks, ytwatch: yt };
+  process.stderr.write(`bench: two workers: ${workers.map((w) => `${((w.end - w.start) / 1000).toFixed(1)} s (${w.cpuS.toFixed(1)} s CPU)`).join(', ')}, ${seconds.toFixed(1)} s in all\n`);
+  return { kstreams: ks, ytwatch: yt, workers };
 }
 
 export interface KStreamsComparison {
@@ -170,7 +184,9 @@ export interface KStreamsComparison {
   changes: number;
   alerts: number;
   /** One run: 2 ytwatch worker processes (one group) vs 2 stream threads (`error`: the peer's side failed twice). */
-  two: { kstreamsPerSec: number; ytwatchPerSec: number; ratio: number } | { error: string; ytwatchPerSec?: number };
+  two:
+    | { kstreamsPerSec: number; ytwatchPerSec: number; ratio: number; workers: WorkerTimes[] }
+    | { error: string; ytwatchPerSec?: number; workers?: WorkerTimes[] };
 }
 
 /**
@@ -224,7 +240,7 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
       'error' in two
         ? two
         : 'error' in two.kstreams
-          ? { error: two.kstreams.error, ytwatchPerSec: two.ytwatch.perSec }
-          : { kstreamsPerSec: two.kstreams.perSec, ytwatchPerSec: two.ytwatch.perSec, ratio: Number((two.ytwatch.perSec / two.kstreams.perSec).toFixed(2)) },
+          ? { error: two.kstreams.error, ytwatchPerSec: two.ytwatch.perSec, workers: two.workers }
+          : { kstreamsPerSec: two.kstreams.perSec, ytwatchPerSec: two.ytwatch.perSec, ratio: Number((two.ytwatch.perSec / two.kstreams.perSec).toFixed(2)), workers: two.workers },
   };
 }

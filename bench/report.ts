@@ -47,7 +47,10 @@ export function renderMarkdown(r: any): string {
     lines.push('');
     lines.push(`ytwatch ÷ Kafka Streams: **${ks.ratio}** ${ok(ks.ratio >= 1.5)} (target ≥ 1.5). Outputs equal in every run (${n(ks.changes)} changes, ${n(ks.alerts)} alerts, digests compared): ${ok(ks.outputsEqual)}.`, '');
     if (ks.two && 'error' in ks.two) lines.push(`Two workers vs two stream threads: Kafka Streams not measured (${ks.two.error})${ks.two.ytwatchPerSec ? `; ytwatch's two workers: ${n(ks.two.ytwatchPerSec)}/s` : ''}.`, '');
-    else if (ks.two) lines.push(`Two workers (processes, one group) vs two stream threads, one run: ytwatch ${n(ks.two.ytwatchPerSec)}/s, Kafka Streams ${n(ks.two.kstreamsPerSec)}/s, ratio **${ks.two.ratio}** ${ok(ks.two.ratio >= 1)} (target ≥ 1).`, '');
+    else if (ks.two) {
+      const workers = ks.two.workers ? ` (each worker from its start to its drain's end: ${ks.two.workers.map((w: { start: number; end: number }) => `${((w.end - w.start) / 1000).toFixed(1)} s`).join(', ')})` : '';
+      lines.push(`Two workers (processes, one group) vs two stream threads, one run: ytwatch ${n(ks.two.ytwatchPerSec)}/s${workers}, Kafka Streams ${n(ks.two.kstreamsPerSec)}/s, ratio **${ks.two.ratio}** ${ok(ks.two.ratio >= 1)} (target ≥ 1).`, '');
+    }
   }
 
   const a = r.activity;

@@ -21,6 +21,8 @@ function failingCommit(log: SqliteLog, n: number): EventLog {
     return Object.assign(Object.create(c) as Consumer, {
       commit: async (tx: Parameters<Consumer['commit']>[0]) => {
         if (++commits === n) throw new LogError('injected commit failure', true);
+        // A commit that takes a while, as on Kafka: the next batch is handled before it settles.
+        await new Promise((resolve) => setTimeout(resolve, 5));
         return commit(tx);
       },
     });
@@ -58,8 +60,11 @@ describe('pipelined processor', () => {
           sums.put(record.key!, sum);
           ctx.emit({ topic: 'out', key: record.key, value: `${record.offset}:${sum}` });
         }
+        return items.map((i) => i.record.offset);
       },
+      afterCommit: (handled) => committed.push(...(handled as number[])),
     });
+    const committed: number[] = [];
     await p.start();
     const signal = new AbortController().signal;
     let failures = 0;
@@ -83,6 +88,8 @@ describe('pipelined processor', () => {
       expected.push(`${i}:${running.get(k)}`);
     }
     assert.deepEqual(out, expected);
+    // Each committed batch's own handle result reached afterCommit once; dropped batches' never.
+    assert.deepEqual(committed, Array.from({ length: 50 }, (_, i) => i));
     const restored = new KeyedStore<number>(base, 'sums');
     await restored.restore([0]);
     assert.deepEqual([restored.get('k0'), restored.get('k1'), restored.get('k2')], [...running.values()]);

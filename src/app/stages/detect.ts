@@ -75,7 +75,6 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
   const { log, names, rules } = options;
   const state = names.of('detectState');
   const store = new KeyedStore<VideoState>(log, state.name, state.def.serde);
-  let batch = detectCounters();
   return new Processor<VideoEvent>({
     log,
     stage: 'detect',
@@ -87,15 +86,17 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     // The overlap pays while a Kafka commit waits on the broker; an SQLite commit is synchronous.
     pipelined: log.kind === 'kafka',
     handle: async (items, ctx) => {
-      batch = detectCounters();
+      const batch = detectCounters();
       await options.subscriptions?.refresh();
       const subs = options.subscriptions?.list() ?? [];
       for (const item of items) detectOne(item, store, routesOf(item.value, subs, rules), names, ctx, batch);
+      return batch;
     },
-    afterCommit: () => {
+    // Each batch's own counts, added once it committed (pipelined, the next batch is handled before).
+    afterCommit: (handled) => {
       const total = options.counters;
-      if (total) for (const k of Object.keys(batch) as Array<keyof DetectCounters>) total[k] += batch[k];
-      batch = detectCounters();
+      const batch = handled as DetectCounters | undefined;
+      if (total && batch) for (const k of Object.keys(batch) as Array<keyof DetectCounters>) total[k] += batch[k];
     },
   });
 }

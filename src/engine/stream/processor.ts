@@ -35,10 +35,17 @@ export type ProcessorOptions<V> = ProcessorInput<V> & {
   group: string;
   /** Where poison records and failures go: a topic name (JSON dead letters) or a bound topic. */
   deadLetterTopic: string | Topic<DeadLetter>;
-  /** Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. */
-  handle(items: Item<V>[], ctx: ProcessContext): void | Promise<void>;
-  /** Called after a batch was committed (not after a failed one). */
-  afterCommit?: () => void;
+  /**
+   * Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. What
+   * it returns (counts of what it did, say) is handed to `afterCommit` once that batch committed.
+   */
+  handle(items: Item<V>[], ctx: ProcessContext): unknown;
+  /**
+   * Called after a batch was committed (not after a failed one), with what `handle` returned for that
+   * batch (`undefined` when the batch had no valid item). Pipelined, the next batch may already have
+   * been handled by then: per-batch results belong here, not in variables the next batch resets.
+   */
+  afterCommit?: (handled: unknown) => void;
   /** Called when partitions are assigned, after the stores were restored. */
   onAssign?: (partitions: TopicPartition[]) => Promise<void> | void;
   /** State whose staged updates are committed with each batch; restored on assignment. */
@@ -106,6 +113,7 @@ export class Processor<V> {
     }
     const out: ProduceRecord[] = [];
     const items: Item<V>[] = [];
+    let handled: unknown;
     const ctx: ProcessContext = {
       signal,
       emit: (r) => out.push(r),
@@ -123,7 +131,7 @@ export class Processor<V> {
         if (parsed.ok) items.push({ record, value: parsed.value });
         else ctx.deadLetter(record, parsed.reason);
       }
-      if (items.length > 0) await this.options.handle(items, ctx);
+      if (items.length > 0) handled = await this.options.handle(items, ctx);
     } catch (err) {
       await this.pending?.catch(() => {});
       this.pending = undefined;
@@ -139,12 +147,12 @@ export class Processor<V> {
         await this.recover();
         throw err;
       }
-      this.options.afterCommit?.();
+      this.options.afterCommit?.(handled);
       return records.length;
     }
     // This batch was built on the previous one's state: it may only commit after that did.
     await this.flush();
-    const commit = consumer.commit(tx).then(() => this.options.afterCommit?.());
+    const commit = consumer.commit(tx).then(() => this.options.afterCommit?.(handled));
     commit.catch(() => {});
     this.pending = commit;
     return records.length;

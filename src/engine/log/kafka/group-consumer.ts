@@ -374,10 +374,12 @@ export class KafkaGroupConsumer implements Consumer {
    * Per assigned partition: high watermark − the member's consumed-and-committed position. When
    * everything handed out is committed, the consumer's position counts: librdkafka moves it past
    * transaction markers and aborted records, so lag reaches 0 on topics written by transactions.
-   * While a rebalance or resync is pending, the group's lag over every partition is reported.
+   * While a rebalance or resync is pending, or the member owns no partition, the group's lag over
+   * every partition is reported.
    */
   async lag(): Promise<number> {
-    if (!this.consumer || this.closed || !this.joined || this.events.length > 0 || this.resync) return this.groupLag();
+    // Between a revocation and the next assignment the member owns nothing: the group's lag counts.
+    if (!this.consumer || this.closed || !this.joined || this.events.length > 0 || this.resync || this.assigned.length === 0) return this.groupLag();
     let lag = 0;
     const readAhead = this.ahead !== undefined || this.stash.length > 0;
     for (const topic of this.options.topics) {
