@@ -179,7 +179,7 @@ export interface KStreamsComparison {
   outputsEqual: boolean;
   changes: number;
   alerts: number;
-  /** One run: 2 ytwatch worker processes (one group) vs 2 stream threads (`error`: the peer's side failed twice). */
+  /** One run: 2 ytwatch worker processes (one group) vs 2 stream threads (`error`: a side failed; `ytwatchPerSec` when only the peer did). */
   two:
     | { kstreamsPerSec: number; ytwatchPerSec: number; ratio: number; workers: WorkerTimes[] }
     | { error: string; ytwatchPerSec?: number; workers?: WorkerTimes[] };

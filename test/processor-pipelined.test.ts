@@ -44,6 +44,7 @@ describe('pipelined processor', () => {
     await base.produce(Array.from({ length: 50 }, (_, i) => ({ topic: 'in', key: `k${i % 3}`, value: String(i + 1) })));
     const log = failingCommit(base, 2);
     const sums = new KeyedStore<number>(log, 'sums');
+    const committed: number[] = [];
     const p = new Processor<number>({
       log,
       stage: 'sum',
@@ -64,7 +65,6 @@ describe('pipelined processor', () => {
       },
       afterCommit: (handled) => committed.push(...(handled as number[])),
     });
-    const committed: number[] = [];
     await p.start();
     const signal = new AbortController().signal;
     let failures = 0;

@@ -38,16 +38,16 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-/**
- * Runs `fn` until it succeeds, retrying only errors that say they are retriable
- * ({@link isRetriable}); anything else is thrown at once. Back-off is exponential with full jitter,
- * capped, and abortable.
- */
 /** Retry options for a fixed pause of `ms` between attempts (no back-off, no jitter). */
 export function steady(ms: number): Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'> {
   return { baseDelayMs: ms, maxDelayMs: ms, random: () => 1 };
 }
 
+/**
+ * Runs `fn` until it succeeds, retrying only errors that say they are retriable
+ * ({@link isRetriable}); anything else is thrown at once. Back-off is exponential with full jitter,
+ * capped, and abortable.
+ */
 export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const attempts = options.attempts ?? (options.deadlineMs !== undefined ? Infinity : 5);
   const retryIf = options.retryIf ?? isRetriable;

@@ -281,7 +281,7 @@ export class KafkaGroupConsumer implements Consumer {
     if (this.closed) return [];
     const max = Math.max(1, options.maxRecords ?? 500);
     const deadline = Date.now() + (options.timeoutMs ?? 1000);
-    await this.landAhead();
+    // Lands the read-ahead in the stash first.
     await this.settle();
     for (;;) {
       let messages: NativeMessage[];
