@@ -1,7 +1,8 @@
 /** The topic catalogue: one definition per record, JSON byte for byte as `JSON.stringify` writes it. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VideoEvent, type Alert, type VideoSnapshot } from '../src/app/core/events.js';
+import fc from 'fast-check';
+import { VideoEvent, type Alert, type VideoChange, type VideoSnapshot, type VideoState } from '../src/app/core/events.js';
 import { fastVideoEvent } from '../src/app/core/fast-events.js';
 import { assertFastAgrees } from './helpers/fast-check.js';
 import { CATALOGUE, names } from '../src/app/core/topics.js';
@@ -57,5 +58,39 @@ describe('topic catalogue', () => {
       Object.fromEntries(Object.entries(snap).filter(([k]) => k !== 'likes')), null, [], 'x', 1,
     ];
     assertFastAgrees(fastVideoEvent, VideoEvent, cases, 7);
+  });
+
+  it('writes the compiled topics (changes, outbox, detect state) byte for byte as JSON.stringify does', () => {
+    const n = names();
+    const text = fc.string({ unit: 'binary' });
+    const count = fc.option(fc.nat(), { nil: null });
+    const num = fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null });
+    const at = fc.nat();
+    const change: fc.Arbitrary<VideoChange> = fc.record({
+      v: fc.constant(1 as const), videoId: text, title: text, at,
+      views_previous: count, views_current: count, likes_previous: count, likes_current: count, comments_previous: count, comments_current: count,
+      unavailable: fc.boolean(),
+    });
+    const recipient = fc.oneof(
+      fc.record({ kind: fc.constant('telegram' as const), chatId: fc.constantFrom('-100123', '42', '@some_channel') }),
+      fc.record({ kind: fc.constantFrom('webhook' as const, 'console' as const) }),
+    );
+    const alert: fc.Arbitrary<Alert> = fc.record(
+      {
+        v: fc.constant(1 as const), id: text, videoId: text, title: text, kind: fc.constantFrom('change' as const, 'unavailable' as const, 'new' as const),
+        metric: fc.constantFrom('views' as const, 'likes' as const, 'comments' as const, null), previous: num, current: num, rules: fc.array(text), at, recipient,
+      },
+      { requiredKeys: ['v', 'id', 'videoId', 'title', 'kind', 'metric', 'previous', 'current', 'rules', 'at'] },
+    );
+    const state: fc.Arbitrary<VideoState> = fc.record({ title: text, views: count, likes: count, comments: count, available: fc.boolean(), at });
+    const same = <T>(topic: { record(v: T): { value: Uint8Array | string | null } }) => (v: T) => {
+      assert.equal(Buffer.from(topic.record(v).value as Uint8Array).toString('latin1'), Buffer.from(JSON.stringify(v), 'utf8').toString('latin1'));
+    };
+    fc.assert(fc.property(change, same(n.of('changes'))), { numRuns: 500 });
+    fc.assert(fc.property(alert, same(n.of('outbox'))), { numRuns: 500 });
+    fc.assert(fc.property(state, same(n.of('detectState'))), { numRuns: 500 });
+    // A value the compiled code cannot write is written by JSON.stringify, not refused.
+    const odd = { title: 't', views: Number.NaN, likes: 1, comments: 1, available: true, at: 1 };
+    assert.equal(Buffer.from(n.of('detectState').record(odd).value as Uint8Array).toString(), JSON.stringify(odd));
   });
 });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { VIDEO_ID } from '../core/video.js';
 import { epochMs, FeedEntry, HistoryPoint, VideoSummary } from '../history/models.js';
 import { SORT_KEYS } from '../history/store.js';
-import { toJsonSchema } from './json-schema.js';
+import { toJsonSchema } from '../core/json-schema.js';
 import { StatusView } from '../core/status.js';
 import { Recipient, Subscription } from '../core/events.js';
 

@@ -1,3 +1,4 @@
+import fastJson from 'fast-json-stringify';
 import { text, utf8 } from './bytes.js';
 
 /**
@@ -25,4 +26,40 @@ export function jsonSerde<T>(): Serde<T> {
     serialize: (value) => utf8(JSON.stringify(value)),
     deserialize: (bytes) => JSON.parse(text(bytes)) as unknown,
   };
+}
+
+/**
+ * JSON written by a serializer compiled from the values' JSON Schema (fast-json-stringify, Fastify's):
+ * 2–3× faster than `JSON.stringify` on fixed-shape records, and the same bytes for a value whose
+ * keys come in the schema's order and are all in the schema (keys it lacks are left out). Integers
+ * are written as numbers, never rounded; a value the compiled code cannot write (a non-finite
+ * number) is written by `JSON.stringify`. Reads are {@link jsonSerde}'s.
+ */
+export function compiledJsonSerde<T>(schema: object): Serde<T> {
+  const write = fastJson(integersAsNumbers(schema) as Parameters<typeof fastJson>[0]) as (value: unknown) => string;
+  const json = jsonSerde<T>();
+  return {
+    ...json,
+    serialize: (value) => {
+      let out: string;
+      try {
+        out = write(value);
+      } catch {
+        out = JSON.stringify(value);
+      }
+      return utf8(out);
+    },
+  };
+}
+
+/** `type: 'integer'` (which the compiled code would round) as `'number'`, everywhere in `schema`. */
+function integersAsNumbers(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(integersAsNumbers);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'type') out[k] = v === 'integer' ? 'number' : Array.isArray(v) ? v.map((t) => (t === 'integer' ? 'number' : t)) : v;
+    else out[k] = integersAsNumbers(v);
+  }
+  return out;
 }

@@ -5,7 +5,8 @@ type Json = Record<string, unknown>;
 
 /**
  * The JSON Schema (draft-07, every subschema inline) of a zod definition, for Fastify's validation
- * and serialization and `@fastify/swagger`'s OpenAPI document. Converted by `zod-to-json-schema`;
+ * and serialization, `@fastify/swagger`'s OpenAPI document and the compiled JSON serializers of the
+ * hot topics (`compiledJsonSerde`). Converted by `zod-to-json-schema`;
  * objects forbid unknown keys only when the zod object is `.strict()`, and a nullable scalar is
  * written `type: [T, 'null']` (not an `anyOf`, which the serializer would have to try branch by branch).
  */
