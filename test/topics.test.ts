@@ -6,6 +6,7 @@ import { VideoEvent, type Alert, type VideoChange, type VideoSnapshot, type Vide
 import { fastVideoEvent } from '../src/app/core/fast-events.js';
 import { assertFastAgrees } from './helpers/fast-check.js';
 import { CATALOGUE, names } from '../src/app/core/topics.js';
+import { compiledJsonSerde } from '../src/engine/core/serde.js';
 
 const snap: VideoSnapshot = { v: 1, type: 'snapshot', videoId: 'aaaaaaaaaaa', title: 'é ✓', channelId: null, channelTitle: null, publishedAt: null, views: 1, likes: null, comments: 3, fetchedAt: 5, pollId: '5' };
 
@@ -92,5 +93,10 @@ describe('topic catalogue', () => {
     // A value the compiled code cannot write is written by JSON.stringify, not refused.
     const odd = { title: 't', views: Number.NaN, likes: 1, comments: 1, available: true, at: 1 };
     assert.equal(Buffer.from(n.of('detectState').record(odd).value as Uint8Array).toString(), JSON.stringify(odd));
+  });
+
+  it('never rounds an integer field, even one in a property called type', () => {
+    const serde = compiledJsonSerde<unknown>(() => ({ type: 'object', properties: { type: { type: 'integer' }, n: { type: ['integer', 'null'] } } }));
+    assert.equal(Buffer.from(serde.serialize({ type: 1.5, n: 2.5 })).toString(), '{"type":1.5,"n":2.5}');
   });
 });

@@ -17,11 +17,11 @@ import { fastVideoEvent } from './fast-events.js';
 export const CATALOGUE = {
   videos: defineTopic({ name: 'youtube_videos', schema: VideoEvent, key: (v) => v.videoId, fast: fastVideoEvent }),
   // detect writes ~2.7 records per snapshot to these three: their JSON is written by compiled code.
-  changes: defineTopic({ name: 'youtube_changes', schema: VideoChange, key: (c) => c.videoId, serde: compiledJsonSerde<VideoChange>(toJsonSchema(VideoChange)) }),
-  outbox: defineTopic({ name: 'telegram_outbox', schema: Alert, key: (a) => a.videoId, serde: compiledJsonSerde<Alert>(toJsonSchema(Alert)) }),
+  changes: defineTopic({ name: 'youtube_changes', schema: VideoChange, key: (c) => c.videoId, serde: compiledJsonSerde<VideoChange>(() => toJsonSchema(VideoChange)) }),
+  outbox: defineTopic({ name: 'telegram_outbox', schema: Alert, key: (a) => a.videoId, serde: compiledJsonSerde<Alert>(() => toJsonSchema(Alert)) }),
   deadLetters: { ...DEAD_LETTERS, name: 'ytwatch_dead_letters' },
   /** detect's state changelog, keyed by video id, co-partitioned with `youtube_videos`. */
-  detectState: defineTopic({ name: 'ytwatch_detect_state', schema: VideoState, compacted: true, serde: compiledJsonSerde<VideoState>(toJsonSchema(VideoState)) }),
+  detectState: defineTopic({ name: 'ytwatch_detect_state', schema: VideoState, compacted: true, serde: compiledJsonSerde<VideoState>(() => toJsonSchema(VideoState)) }),
   /** notify's sent ledger: `sink:alertId` keys, value `1`; one partition shared by every worker. */
   notifySent: defineTopic({ name: 'ytwatch_notify_sent', schema: z.literal(1), compacted: true, partitions: 1 }),
   /** What became of each alert at each sink (delivered / failed), for the dashboard's feed. */

@@ -33,14 +33,15 @@ export function jsonSerde<T>(): Serde<T> {
  * 2–3× faster than `JSON.stringify` on fixed-shape records, and the same bytes for a value whose
  * keys come in the schema's order and are all in the schema (keys it lacks are left out). Integers
  * are written as numbers, never rounded; a value the compiled code cannot write (a non-finite
- * number) is written by `JSON.stringify`. Reads are {@link jsonSerde}'s.
+ * number) is written by `JSON.stringify`. `schema` is asked for and compiled at the first write, so
+ * a process that never writes these values pays nothing at start-up. Reads are {@link jsonSerde}'s.
  */
-export function compiledJsonSerde<T>(schema: object): Serde<T> {
-  const write = fastJson(integersAsNumbers(schema) as Parameters<typeof fastJson>[0]) as (value: unknown) => string;
-  const json = jsonSerde<T>();
+export function compiledJsonSerde<T>(schema: () => object): Serde<T> {
+  let write: ((value: unknown) => string) | undefined;
   return {
-    ...json,
+    ...jsonSerde<T>(),
     serialize: (value) => {
+      write ??= fastJson(integersAsNumbers(schema()) as Parameters<typeof fastJson>[0]) as (value: unknown) => string;
       let out: string;
       try {
         out = write(value);
@@ -58,7 +59,9 @@ function integersAsNumbers(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
-    if (k === 'type') out[k] = v === 'integer' ? 'number' : Array.isArray(v) ? v.map((t) => (t === 'integer' ? 'number' : t)) : v;
+    // The keyword holds a name or a list of names; an object there is a property called `type`.
+    if (k === 'type' && typeof v === 'string') out[k] = v === 'integer' ? 'number' : v;
+    else if (k === 'type' && Array.isArray(v)) out[k] = v.map((t) => (t === 'integer' ? 'number' : t));
     else out[k] = integersAsNumbers(v);
   }
   return out;
