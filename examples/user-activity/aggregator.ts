@@ -28,10 +28,10 @@ export function activityTopics(prefix = ''): ActivityTopics {
   };
 }
 
-/** Creates the topics (state co-partitioned with the input) and the aggregator. */
 /** Events per batch (one commit); larger batches coalesce more updates of a user into one output. */
 const MAX_BATCH = 20_000;
 
+/** Creates the topics (state co-partitioned with the input) and the aggregator. */
 export async function createAggregator(log: EventLog, topics: ActivityTopics, group: string, partitions = 3): Promise<Processor<UserEvent>> {
   await log.ensureTopics([
     { name: topics.input, partitions },
