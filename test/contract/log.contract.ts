@@ -222,6 +222,36 @@ export function logContract(name: string, factory: LogFactory): void {
       await reader.close();
     });
 
+    it('a poll toEnd takes all of a transaction, on every partition, in one batch', async () => {
+      const log = await open();
+      const input = uniq('src');
+      const middle = uniq('spread');
+      await log.ensureTopics([{ name: input, partitions: 1 }, { name: middle, partitions: 6 }]);
+      const keys = Array.from({ length: 24 }, (_, i) => `k${i}`);
+      const rounds = 5;
+      await log.produce(Array.from({ length: rounds }, (_, i) => ({ topic: input, key: 'r', value: String(i) })));
+      const writer = await log.consumer({ group: uniq('g'), topics: [input] });
+      const inputs = await pollUntil(writer, rounds);
+      const reader = await log.consumer({ group: uniq('g'), topics: [middle] });
+      assert.equal((await reader.poll({ timeoutMs: 300, toEnd: true })).length, 0);
+      for (const r of inputs) {
+        // The reader is already waiting when the transaction commits, as notify waits for detect.
+        const waiting = reader.poll({ timeoutMs: 10_000, maxRecords: 1000, toEnd: true });
+        await writer.commit({
+          produce: keys.map((key) => ({ topic: middle, key, value: `${text(r)}-${key}` })),
+          offsets: [{ topic: input, partition: 0, offset: r.offset + 1 }],
+        });
+        const batch = await waiting;
+        assert.equal(batch.length, keys.length, `round ${text(r)}: partitions ${[...new Set(batch.map((b) => b.partition))].join(',')}`);
+        assert.deepEqual(batch.map(text).sort(), keys.map((k) => `${text(r)}-${k}`).sort());
+        const last = new Map<number, number>();
+        for (const b of batch) last.set(b.partition, Math.max(last.get(b.partition) ?? -1, b.offset));
+        await reader.commit({ offsets: [...last].map(([partition, o]) => ({ topic: middle, partition, offset: o + 1 })) });
+      }
+      await writer.close();
+      await reader.close();
+    });
+
     it('gives each group its own copy of the stream', async () => {
       const log = await open();
       const topic = uniq('fanout');

@@ -1,4 +1,4 @@
-import type { Consumer, EventLog, LogRecord, PartitionOffset, ProduceRecord, TopicPartition } from '../core/log.js';
+import type { Consumer, EventLog, LogRecord, PartitionOffset, PollOptions, ProduceRecord, TopicPartition } from '../core/log.js';
 import { partitionKey } from '../core/log.js';
 import { DEAD_LETTERS, letterValue, type DeadLetter } from '../core/records.js';
 import { bindTopic, type Parsed, type Topic } from '../core/topic.js';
@@ -103,10 +103,13 @@ export class Processor<V> {
     });
   }
 
-  /** Reads, handles and commits one batch; returns how many input records it consumed. */
-  async step(signal: AbortSignal, timeoutMs = 1000): Promise<number> {
+  /**
+   * Reads, handles and commits one batch; returns how many input records it consumed. `toEnd`: the
+   * batch takes what every partition already holds (see {@link PollOptions.toEnd}).
+   */
+  async step(signal: AbortSignal, timeoutMs = 1000, toEnd = false): Promise<number> {
     const consumer = this.consumer!;
-    const records = await consumer.poll({ maxRecords: this.maxBatch, timeoutMs, signal });
+    const records = await consumer.poll({ maxRecords: this.maxBatch, timeoutMs, signal, toEnd });
     if (records.length === 0) {
       await this.flush();
       return 0;
@@ -245,10 +248,12 @@ export function nextOffsets(records: LogRecord[]): PartitionOffset[] {
  * Steps a processor until nothing is left for its group (used by `run --once` and tests). A batch
  * shorter than the most a poll may return means the poll found the input exhausted: the drain then
  * waits for the commit in flight and asks for the lag, instead of paying one more empty poll's wait.
+ * Each batch reads every partition to its end (`toEnd`), so what one poll wrote is handled together
+ * (notify groups a chat's alerts per batch) however the partitions' commits reached the consumer.
  */
 export async function drain(processor: Processor<unknown>, signal: AbortSignal): Promise<void> {
   for (;;) {
-    const n = await processor.step(signal, 200);
+    const n = await processor.step(signal, 200, true);
     if (n === 0 || !processor.pipelined || n < processor.maxBatch) {
       await processor.flush();
       if ((await processor.lag()) === 0) return;

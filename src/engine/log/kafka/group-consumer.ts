@@ -15,6 +15,11 @@ const OFFSET_BEGINNING = -2;
 /** Longest single native `consume` wait, so an abort signal or `close` is noticed quickly. */
 const CHUNK_MS = 200;
 /**
+ * The wait of each read while a poll reads to the end: short, as what is missing is usually only a
+ * commit marker that the fetcher moves the position past without handing out a record.
+ */
+const TO_END_CHUNK_MS = 10;
+/**
  * Wait of each native `consume` while joining: the assignment arrives as a callback during it, but
  * the call itself returns only when its wait is over, so a short one lets the join finish sooner.
  */
@@ -294,12 +299,36 @@ export class KafkaGroupConsumer implements Consumer {
       }
       const records = this.owned(messages);
       if (records.length > 0) {
+        if (options.toEnd && records.length < max) await this.readToEnd(records, max, deadline, options.signal);
         // A full batch: more is likely waiting, so read it while this one is handled.
         if (records.length === max && this.stash.length < max) this.readAhead(max - this.stash.length);
         return records;
       }
       if (this.closed || options.signal?.aborted || Date.now() >= deadline) return [];
       if (this.events.length > 0 || this.resync) await this.settle();
+    }
+  }
+
+  /**
+   * Tops `records` up until it holds `max`, or every assigned partition was read to the high
+   * watermark it had now, or `deadline` (see {@link PollOptions.toEnd}). Read-ahead is not running
+   * here (a poll lands it first), so the consumer's position is how far each partition was read.
+   */
+  private async readToEnd(records: LogRecord[], max: number, deadline: number, signal?: AbortSignal): Promise<void> {
+    const ends: Array<{ part: TopicPartition; end: number }> = [];
+    for (const topic of this.options.topics) {
+      const parts = this.assigned.filter((p) => p.topic === topic);
+      const marks = await this.ctx.admin.highWatermarks(topic, parts.map((p) => p.partition)).catch(() => new Map<number, number>());
+      for (const part of parts) ends.push({ part, end: marks.get(part.partition) ?? 0 });
+    }
+    const behind = () => {
+      const positions = new Map(this.consumer!.position(ends.map((e) => e.part)).map((tp) => [id(tp), tp.offset]));
+      return ends.some(({ part, end }) => Math.max(this.delivered.get(id(part)) ?? 0, positions.get(id(part)) ?? 0) < end);
+    };
+    while (records.length < max && this.stash.length === 0 && !this.closed && !signal?.aborted && this.events.length === 0 && behind()) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      for (const r of this.owned(await this.fetch(max - records.length, Math.min(TO_END_CHUNK_MS, left)))) records.push(r);
     }
   }
 
