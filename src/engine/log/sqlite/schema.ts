@@ -1,7 +1,9 @@
 /**
- * Tables of the embedded log. One database file holds every topic, partition and group. `value`
- * columns hold BLOBs (record values are bytes); data folders written before hold TEXT there, which
- * reads back as its UTF-8 bytes, so no migration is needed.
+ * Tables of the embedded log. One database file holds every topic, partition and group. Records of
+ * plain topics are appended to `batches`, a few hundred per row (`batch.ts`); compacted topics keep
+ * one row per key in `compacted`. `records` (one row per record) is only read: data folders written
+ * before batches hold their records there, with offsets below every batch's, so no migration is
+ * needed. `value` columns hold BLOBs; older data folders hold TEXT there, read as its UTF-8 bytes.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS topics (
@@ -25,6 +27,15 @@ CREATE TABLE IF NOT EXISTS records (
   ts INTEGER NOT NULL,
   PRIMARY KEY (topic, partition, offset)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS batches (
+  topic TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  base_offset INTEGER NOT NULL,
+  last_offset INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  ts INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS batches_end ON batches (topic, partition, last_offset);
 CREATE TABLE IF NOT EXISTS compacted (
   topic TEXT NOT NULL,
   partition INTEGER NOT NULL,

@@ -15,6 +15,7 @@ import { LogError, partitionKey } from '../../core/log.js';
 import { partitionFor } from '../../core/partition.js';
 import { toBytes, utf8 } from '../../core/bytes.js';
 import { SCHEMA } from './schema.js';
+import { BATCH_BYTES, BATCH_RECORDS, decodeBatch, encodeBatch, type BatchEntry } from './batch.js';
 import { SqliteConsumer } from './sqlite-consumer.js';
 
 export interface SqliteLogOptions {
@@ -30,8 +31,16 @@ interface TopicInfo {
   compacted: boolean;
 }
 
-/** Rows per multi-row INSERT (7 parameters each, well under SQLite's 32766). */
+/** Rows per multi-row upsert of a compacted topic (7 parameters each, well under SQLite's 32766). */
 const INSERT_CHUNK = 200;
+
+/** A partition an append writes to: its next offset, and the records being packed into a batch row. */
+interface Appending {
+  topic: string;
+  partition: number;
+  next: number;
+  batch?: { base: number; entries: BatchEntry[]; bytes: number };
+}
 
 /** `value` is a BLOB; data folders written before values were bytes hold TEXT there. */
 type Row = [partition: number, offset: number, key: string | null, value: Buffer | string | null, headers: string | null, ts: number];
@@ -56,7 +65,9 @@ export class SqliteLog implements EventLog {
   private readonly defaultPartitions: number;
   private readonly clock: () => number;
   private readonly stmt;
-  private readonly inserts = new Map<string, Database.Statement>();
+  private readonly inserts = new Map<number, Database.Statement>();
+  /** Per partition of a plain topic: one past the last offset in the pre-batch `records` table (static). */
+  private readonly legacyEnds = new Map<string, number>();
 
   constructor(options: SqliteLogOptions) {
     this.path = options.path;
@@ -81,8 +92,16 @@ export class SqliteLog implements EventLog {
       bump: db.prepare('UPDATE partitions SET next_offset = ? WHERE topic = ? AND partition = ?'),
       ends: db.prepare<[string], { partition: number; next_offset: number }>('SELECT partition, next_offset FROM partitions WHERE topic = ?'),
       tombstone: db.prepare('DELETE FROM compacted WHERE topic = ? AND partition = ? AND key = ?'),
+      addBatch: db.prepare('INSERT INTO batches (topic, partition, base_offset, last_offset, data, ts) VALUES (?, ?, ?, ?, ?, ?)'),
+      // Batches are contiguous: the first whose last offset is at or past `from` holds `from`.
+      readBatches: db
+        .prepare<[string, number, number], [base: number, ts: number, data: Buffer]>(
+          'SELECT base_offset, ts, data FROM batches WHERE topic = ? AND partition = ? AND last_offset >= ? ORDER BY last_offset',
+        )
+        .raw(true),
+      legacyEnd: db.prepare<[string, number], { end: number }>('SELECT COALESCE(MAX(offset) + 1, 0) AS end FROM records WHERE topic = ? AND partition = ?'),
       // Raw rows (arrays): one object fewer per record read.
-      read: db
+      readLegacy: db
         .prepare<[string, number, number, number], Row>(
           'SELECT partition, offset, key, value, headers, ts FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
         )
@@ -122,59 +141,67 @@ export class SqliteLog implements EventLog {
   /** Appends inside the caller's transaction; returns the topics touched. */
   private appendAll(records: ProduceRecord[]): Set<string> {
     const now = this.clock();
-    const next = new Map<string, number>();
-    const rows: unknown[] = [];
+    // Per topic, per partition touched: its next offset and the batch being packed.
+    const touched = new Map<string, Array<Appending | undefined>>();
     const upserts: unknown[] = [];
     for (const r of records) {
       const info = this.info(r.topic);
       const partition = partitionFor(r.key, info.partitions);
-      const id = partitionKey(r.topic, partition);
-      let offset = next.get(id);
-      if (offset === undefined) offset = this.stmt.nextOffset.get(r.topic, partition)!.next_offset;
+      let parts = touched.get(r.topic);
+      if (!parts) touched.set(r.topic, (parts = []));
+      let at = parts[partition];
+      if (!at) parts[partition] = at = { topic: r.topic, partition, next: this.stmt.nextOffset.get(r.topic, partition)!.next_offset };
+      const offset = at.next++;
       const headers = r.headers ? JSON.stringify(r.headers) : null;
       if (info.compacted) {
         if (r.key === null) throw new LogError(`compacted topic ${r.topic} needs keyed records`, false);
         if (r.value === null) {
-          if (upserts.length > 0) this.insertRows('compacted', upserts.splice(0));
+          if (upserts.length > 0) this.insertRows(upserts.splice(0));
           this.stmt.tombstone.run(r.topic, partition, r.key);
         } else {
           upserts.push(r.topic, partition, r.key, offset, toBytes(r.value), headers, now);
-          if (upserts.length === INSERT_CHUNK * 7) this.insertRows('compacted', upserts.splice(0));
+          if (upserts.length === INSERT_CHUNK * 7) this.insertRows(upserts.splice(0));
         }
-      } else {
-        rows.push(r.topic, partition, offset, r.key, r.value === null ? null : toBytes(r.value), headers, now);
-        if (rows.length === INSERT_CHUNK * 7) this.insertRows('records', rows.splice(0));
+        continue;
       }
-      next.set(id, offset + 1);
+      const batch = (at.batch ??= { base: offset, entries: [], bytes: 0 });
+      const value = r.value === null ? null : toBytes(r.value);
+      batch.entries.push({ key: r.key, value, headers });
+      batch.bytes += (value?.length ?? 0) + (r.key?.length ?? 0);
+      if (batch.entries.length === BATCH_RECORDS || batch.bytes >= BATCH_BYTES) this.insertBatch(at, now);
     }
-    if (rows.length > 0) this.insertRows('records', rows);
-    if (upserts.length > 0) this.insertRows('compacted', upserts);
-    const topics = new Set<string>();
-    for (const [id, offset] of next) {
-      const [topic, partition] = id.split('\u0000') as [string, string];
-      this.stmt.bump.run(offset, topic, Number(partition));
-      topics.add(topic);
+    if (upserts.length > 0) this.insertRows(upserts);
+    for (const parts of touched.values()) {
+      for (const at of parts) {
+        if (!at) continue;
+        if (at.batch) this.insertBatch(at, now);
+        this.stmt.bump.run(at.next, at.topic, at.partition);
+      }
     }
-    return topics;
+    return new Set(touched.keys());
+  }
+
+  /** One batch row: the records packed for `at` (see {@link encodeBatch}); `at` starts a new one. */
+  private insertBatch(at: Appending, now: number): void {
+    const { base, entries } = at.batch!;
+    at.batch = undefined;
+    this.stmt.addBatch.run(at.topic, at.partition, base, base + entries.length - 1, encodeBatch(entries), now);
   }
 
   /**
-   * Multi-row INSERT (an upsert for compacted topics; rows apply in order, so a later value of a key
-   * wins): one statement per chunk costs far less than a statement per row.
+   * Multi-row upsert into a compacted topic (rows apply in order, so a later value of a key wins):
+   * one statement per chunk costs far less than a statement per row.
    */
-  private insertRows(table: 'records' | 'compacted', rows: unknown[]): void {
+  private insertRows(rows: unknown[]): void {
     const n = rows.length / 7;
-    const id = `${table}:${n}`;
-    let stmt = this.inserts.get(id);
+    let stmt = this.inserts.get(n);
     if (!stmt) {
       const tuples = Array(n).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ');
       stmt = this.db.prepare(
-        table === 'records'
-          ? `INSERT INTO records (topic, partition, offset, key, value, headers, ts) VALUES ${tuples}`
-          : `INSERT INTO compacted (topic, partition, key, offset, value, headers, ts) VALUES ${tuples} ` +
-              'ON CONFLICT (topic, partition, key) DO UPDATE SET offset = excluded.offset, value = excluded.value, headers = excluded.headers, ts = excluded.ts',
+        `INSERT INTO compacted (topic, partition, key, offset, value, headers, ts) VALUES ${tuples} ` +
+          'ON CONFLICT (topic, partition, key) DO UPDATE SET offset = excluded.offset, value = excluded.value, headers = excluded.headers, ts = excluded.ts',
       );
-      if (n === INSERT_CHUNK || this.inserts.size < 128) this.inserts.set(id, stmt);
+      if (n === INSERT_CHUNK || this.inserts.size < 128) this.inserts.set(n, stmt);
     }
     stmt.run(...rows);
   }
@@ -212,8 +239,31 @@ export class SqliteLog implements EventLog {
   }
 
   readSync(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
-    const stmt = this.info(topic).compacted ? this.stmt.readCompacted : this.stmt.read;
-    return (stmt.all(topic, partition, fromOffset, maxRecords) as unknown as Row[]).map((r) => ({
+    if (this.info(topic).compacted) return this.records(topic, this.stmt.readCompacted.all(topic, partition, fromOffset, maxRecords) as unknown as Row[]);
+    let out: LogRecord[] = [];
+    let from = fromOffset;
+    if (from < this.legacyEnd(topic, partition)) {
+      out = this.records(topic, this.stmt.readLegacy.all(topic, partition, from, maxRecords) as unknown as Row[]);
+      if (out.length > 0) from = out[out.length - 1]!.offset + 1;
+    }
+    if (out.length >= maxRecords) return out;
+    for (const [base, ts, data] of this.stmt.readBatches.iterate(topic, partition, from)) {
+      decodeBatch(topic, partition, base, ts, data, from, out, maxRecords);
+      if (out.length >= maxRecords) break;
+    }
+    return out;
+  }
+
+  private legacyEnd(topic: string, partition: number): number {
+    const id = partitionKey(topic, partition);
+    let end = this.legacyEnds.get(id);
+    if (end === undefined) this.legacyEnds.set(id, (end = this.stmt.legacyEnd.get(topic, partition)!.end));
+    return end;
+  }
+
+  /** Rows of the one-row-per-record tables as records. */
+  private records(topic: string, rows: Row[]): LogRecord[] {
+    return rows.map((r) => ({
       topic,
       partition: r[0],
       offset: r[1],

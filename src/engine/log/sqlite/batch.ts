@@ -1,0 +1,83 @@
+import type { LogRecord } from '../../core/log.js';
+
+/** One record as a batch holds it: headers already as their JSON text. */
+export interface BatchEntry {
+  key: string | null;
+  value: Buffer | null;
+  headers: string | null;
+}
+
+/** Most records one batch row holds, and the size past which a batch is closed early. */
+export const BATCH_RECORDS = 512;
+export const BATCH_BYTES = 256 * 1024;
+
+/**
+ * Packs consecutive records of one partition into one blob, as Kafka packs record batches: one row
+ * per batch makes an append and a read one SQLite row per few hundred records instead of one per
+ * record. Layout (little-endian): u32 count, u32 start of each record, then per record an i32
+ * length (−1: null) and the bytes of its key, value and headers. The starts let a read begin at
+ * any record without decoding the ones before it.
+ */
+export function encodeBatch(entries: BatchEntry[]): Buffer {
+  let bound = 4 + 4 * entries.length;
+  for (const e of entries) bound += 12 + (e.key === null ? 0 : e.key.length * 3) + (e.value?.length ?? 0) + (e.headers === null ? 0 : e.headers.length * 3);
+  const buf = Buffer.allocUnsafe(bound);
+  buf.writeUInt32LE(entries.length, 0);
+  let pos = 4 + 4 * entries.length;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    buf.writeUInt32LE(pos, 4 + 4 * i);
+    pos = writeText(buf, pos, e.key);
+    if (e.value === null) pos = buf.writeInt32LE(-1, pos);
+    else {
+      pos = buf.writeInt32LE(e.value.length, pos);
+      pos += e.value.copy(buf, pos);
+    }
+    pos = writeText(buf, pos, e.headers);
+  }
+  return buf.subarray(0, pos);
+}
+
+function writeText(buf: Buffer, pos: number, text: string | null): number {
+  if (text === null) return buf.writeInt32LE(-1, pos);
+  let n = 0;
+  // Keys are short and mostly ASCII: copied here, they skip a native call each.
+  if (text.length <= 64) {
+    for (; n < text.length; n++) {
+      const c = text.charCodeAt(n);
+      if (c >= 0x80) break;
+      buf[pos + 4 + n] = c;
+    }
+  }
+  if (n < text.length) n = buf.write(text, pos + 4, 'utf8');
+  buf.writeInt32LE(n, pos);
+  return pos + 4 + n;
+}
+
+/** How many records a batch blob holds. */
+export function batchCount(blob: Buffer): number {
+  return blob.readUInt32LE(0);
+}
+
+/**
+ * Appends the records of `blob` (a batch whose first offset is `base`) from offset `from` on to
+ * `out`, until `out` holds `max`. Values are views into the blob (read-only, as every record value).
+ */
+export function decodeBatch(topic: string, partition: number, base: number, ts: number, blob: Buffer, from: number, out: LogRecord[], max: number): void {
+  const count = blob.readUInt32LE(0);
+  for (let i = Math.max(0, from - base); i < count && out.length < max; i++) {
+    let pos = blob.readUInt32LE(4 + 4 * i);
+    const keyLen = blob.readInt32LE(pos);
+    pos += 4;
+    const key = keyLen < 0 ? null : blob.toString('utf8', pos, pos + keyLen);
+    pos += Math.max(0, keyLen);
+    const valueLen = blob.readInt32LE(pos);
+    pos += 4;
+    const value = valueLen < 0 ? null : blob.subarray(pos, pos + valueLen);
+    pos += Math.max(0, valueLen);
+    const headersLen = blob.readInt32LE(pos);
+    pos += 4;
+    const headers = headersLen < 0 ? undefined : (JSON.parse(blob.toString('utf8', pos, pos + headersLen)) as Record<string, string>);
+    out.push({ topic, partition, offset: base + i, key, value, headers, timestamp: ts });
+  }
+}
