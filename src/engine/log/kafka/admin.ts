@@ -8,6 +8,8 @@ import type { ResolvedOptions } from './options.js';
 
 /** Partition errors after which the admin client's cached leaders are stale (a broker restarted). */
 const STALE_LEADER = ['ERR_FENCED_LEADER_EPOCH', 'ERR_UNKNOWN_LEADER_EPOCH', 'ERR_NOT_LEADER_FOR_PARTITION', 'ERR_LEADER_NOT_AVAILABLE'];
+/** A client in a state it cannot answer from ("Local: Erroneous state", seen after a broker restart): a fresh one can. */
+const BAD_CLIENT = [...STALE_LEADER, 'ERR__STATE'];
 
 /**
  * Topic metadata and offsets through Kafka's admin API. Partition counts are cached once seen
@@ -16,6 +18,8 @@ const STALE_LEADER = ['ERR_FENCED_LEADER_EPOCH', 'ERR_UNKNOWN_LEADER_EPOCH', 'ER
 export class KafkaAdmin {
   private readonly partitions = new Map<string, number>();
   private admin: NativeAdmin;
+  /** Replaced clients, disconnected once the calls still running on them had time to end. */
+  private readonly retired = new Set<NativeAdmin>();
   private readonly groups: GroupOffsets;
 
   constructor(
@@ -101,13 +105,13 @@ export class KafkaAdmin {
 
   /**
    * ListOffsets for `parts`. librdkafka's admin client keeps sending a stale leader epoch after a
-   * broker restart (every answer is FENCED_LEADER_EPOCH), so on leader errors it is replaced by a
-   * fresh client and the call repeated, until `requestTimeoutMs`.
+   * broker restart (every answer is FENCED_LEADER_EPOCH), so on leader errors, or when it answers
+   * "Erroneous state", it is replaced by a fresh client and the call repeated, until `requestTimeoutMs`.
    */
   private async listOffsets(topic: string, parts: number[], committed: boolean): Promise<Map<number, number>> {
     if (parts.length === 0) return new Map();
     const isolationLevel = committed ? this.native.IsolationLevel.READ_COMMITTED : this.native.IsolationLevel.READ_UNCOMMITTED;
-    const stale = (err: unknown) => STALE_LEADER.some((name) => this.errors.is(err, name));
+    const stale = (err: unknown) => BAD_CLIENT.some((name) => this.errors.is(err, name));
     const list = async () => {
       const res = await call<Array<{ partition: number; offset: number; error?: unknown }>>((cb) =>
         this.admin.listOffsets(
@@ -130,10 +134,17 @@ export class KafkaAdmin {
     }
   }
 
+  /**
+   * Replaces the client. The old one is disconnected only after a request timeout: other calls may
+   * still be running on it (disconnected under them, they failed with "Erroneous state").
+   */
   private renew(): void {
     const old = this.admin;
     this.admin = this.create();
-    old.disconnect();
+    this.retired.add(old);
+    setTimeout(() => {
+      if (this.retired.delete(old)) old.disconnect();
+    }, this.options.requestTimeoutMs).unref();
   }
 
   /** A group's committed offsets on `topic` (stable: waits out pending transactional commits); see {@link GroupOffsets}. */
@@ -143,6 +154,8 @@ export class KafkaAdmin {
 
   async close(): Promise<void> {
     this.admin.disconnect();
+    for (const old of this.retired) old.disconnect();
+    this.retired.clear();
     await this.groups.close();
   }
 
