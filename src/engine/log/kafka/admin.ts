@@ -111,7 +111,7 @@ export class KafkaAdmin {
   private async listOffsets(topic: string, parts: number[], committed: boolean): Promise<Map<number, number>> {
     if (parts.length === 0) return new Map();
     const isolationLevel = committed ? this.native.IsolationLevel.READ_COMMITTED : this.native.IsolationLevel.READ_UNCOMMITTED;
-    const stale = (err: unknown) => BAD_CLIENT.some((name) => this.errors.is(err, name));
+    const renewable = (err: unknown) => BAD_CLIENT.some((name) => this.errors.is(err, name));
     const list = async () => {
       const res = await call<Array<{ partition: number; offset: number; error?: unknown }>>((cb) =>
         this.admin.listOffsets(
@@ -128,7 +128,7 @@ export class KafkaAdmin {
       return out;
     };
     try {
-      return await retry(list, { ...steady(200), retryIf: stale, deadlineMs: this.options.requestTimeoutMs, onRetry: () => this.renew() });
+      return await retry(list, { ...steady(200), retryIf: renewable, deadlineMs: this.options.requestTimeoutMs, onRetry: () => this.renew() });
     } catch (err) {
       throw this.unknownOr(err, topic, 'listing end offsets of');
     }

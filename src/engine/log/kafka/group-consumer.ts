@@ -322,7 +322,7 @@ export class KafkaGroupConsumer implements Consumer {
       for (const part of parts) ends.push({ part, end: marks.get(part.partition) ?? 0 });
     }
     const behind = () => {
-      const positions = new Map(this.consumer!.position(ends.map((e) => e.part)).map((tp) => [id(tp), tp.offset]));
+      const positions = this.positions(ends.map((e) => e.part));
       return ends.some(({ part, end }) => Math.max(this.delivered.get(id(part)) ?? 0, positions.get(id(part)) ?? 0) < end);
     };
     while (records.length < max && this.stash.length === 0 && !this.closed && !signal?.aborted && this.events.length === 0 && behind()) {
@@ -330,6 +330,11 @@ export class KafkaGroupConsumer implements Consumer {
       if (left <= 0) return;
       for (const r of this.owned(await this.fetch(max - records.length, Math.min(TO_END_CHUNK_MS, left)))) records.push(r);
     }
+  }
+
+  /** The consumer's position per partition (keyed by {@link id}): how far librdkafka has read it. */
+  private positions(parts: TopicPartition[]): Map<string, number | undefined> {
+    return new Map(this.consumer!.position(parts).map((tp) => [id(tp), tp.offset]));
   }
 
   /**
@@ -415,7 +420,7 @@ export class KafkaGroupConsumer implements Consumer {
       const parts = this.assigned.filter((p) => p.topic === topic);
       if (parts.length === 0) continue;
       const ends = await this.ctx.admin.highWatermarks(topic, parts.map((p) => p.partition));
-      const positions = new Map(this.consumer.position(parts).map((tp) => [id(tp), tp.offset]));
+      const positions = this.positions(parts);
       for (const p of parts) {
         const committed = this.committed.get(id(p)) ?? 0;
         const delivered = this.delivered.get(id(p)) ?? committed;

@@ -54,11 +54,6 @@ function writeText(buf: Buffer, pos: number, text: string | null): number {
   return pos + 4 + n;
 }
 
-/** How many records a batch blob holds. */
-export function batchCount(blob: Buffer): number {
-  return blob.readUInt32LE(0);
-}
-
 /**
  * Appends the records of `blob` (a batch whose first offset is `base`) from offset `from` on to
  * `out`, until `out` holds `max`. Values are views into the blob (read-only, as every record value).
