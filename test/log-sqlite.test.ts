@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
 import type { TopicSpec } from '../src/engine/core/log.js';
 import { KeyedStore } from '../src/engine/stream/state.js';
+import { toBytes } from '../src/engine/core/bytes.js';
 import { logContract } from './contract/log.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ytwatch-log-'));
@@ -79,6 +80,58 @@ describe('sqlite log: records packed in batch rows', () => {
   });
 });
 
+describe('sqlite log: compacted topics', () => {
+  it('appends as batch rows, then folds them into one row per key past compactAfter and twice the keys held; reads stay exact', async () => {
+    const path = await emptyLog([{ name: 's', partitions: 1, compacted: true }]);
+    const log = new SqliteLog({ path, compactAfter: 10 });
+    const batchRows = () => (log.db.prepare("SELECT COUNT(*) AS n FROM batches WHERE topic = 's'").get() as { n: number }).n;
+    /** Every record appended, in offset order: [key, value (null: tombstone)]. */
+    const written: Array<[string, string | null]> = [];
+    const append = async (records: Array<[string, string | null]>) => {
+      await log.produce(records.map(([key, value]) => ({ topic: 's', key, value, headers: key === 'h' ? { 'é': value ?? '' } : undefined })));
+      written.push(...records);
+    };
+    /** The offsets of each key's latest record among the first `end`, deleted keys left out. */
+    const latest = (end = written.length) => {
+      const last = new Map<string, number>();
+      written.slice(0, end).forEach(([key], offset) => last.set(key, offset));
+      return [...last.values()].filter((o) => written[o]![1] !== null).sort((a, b) => a - b);
+    };
+    const read = async (from = 0, max = 1000) => (await log.read('s', 0, from, max)).map((r) => [r.offset, r.key, r.value === null ? null : Buffer.from(r.value).toString(), r.headers?.['é'] ?? null]);
+    const expect = (offsets: number[]) => offsets.map((o) => [o, written[o]![0], written[o]![1], written[o]![0] === 'h' ? written[o]![1] : null]);
+
+    // Below compactAfter: every record is kept, superseded ones too (Kafka's uncleaned head).
+    await append([['a', '1'], ['b', '1'], ['a', '2'], ['h', 'x']]);
+    assert.deepEqual(await read(), expect([0, 1, 2, 3]));
+    assert.ok(batchRows() > 0);
+    // Past it (10 records, no key held yet): folded; a tombstone removes its key; offsets are kept.
+    await append([['b', null], ['c', '1'], ['a', '3'], ['h', 'y'], ['d', '1'], ['c', '2']]);
+    assert.equal(batchRows(), 0);
+    assert.deepEqual(await read(), expect(latest()));
+    assert.deepEqual(latest(), [6, 7, 8, 9]);
+    assert.deepEqual(await read(7, 2), expect([7, 8]));
+    // New records follow the folded rows, with the next offsets; a read crosses from one to the other.
+    await append([['e', '1'], ['a', '4']]);
+    assert.deepEqual(await read(), expect([6, 7, 8, 9, 10, 11]));
+    assert.deepEqual(await read(9, 2), expect([9, 10]));
+    assert.equal((await log.endOffsets('s')).get(0), 12);
+    // 35 keys held: their batches are folded only once they hold twice as many records (70).
+    await append(Array.from({ length: 30 }, (_, i): [string, string] => [`k${i}`, '1']));
+    assert.equal(batchRows(), 0);
+    await append(Array.from({ length: 44 }, (_, i): [string, string] => [`k${i % 30}`, String(i)]));
+    assert.ok(batchRows() > 0, 'not folded below twice the keys held');
+    assert.deepEqual(await read(), expect([...latest(42), ...Array.from({ length: 44 }, (_, i) => 42 + i)]));
+    await append(Array.from({ length: 26 }, (_, i): [string, string] => [`k${i}`, 'last']));
+    assert.equal(batchRows(), 0);
+    assert.deepEqual(await read(), expect(latest()));
+    // A store restores the same state from the folded rows.
+    const store = new KeyedStore<unknown>(log, 's', { format: 'text', serialize: (v) => Buffer.from(String(v)), deserialize: (b) => Buffer.from(b).toString() });
+    await store.restore([0]);
+    assert.deepEqual([store.size, store.get('a'), store.get('b'), store.get('k0'), store.get('k29')], [latest().length, '4', undefined, 'last', '29']);
+    await log.close();
+  });
+});
+
 describe('keyed store: one changelog record per key per commit', () => {
   it('stages the latest value (or the deletion) of each key once, and restores to it', async () => {
     const storeDir = mkdtempSync(join(tmpdir(), 'ytwatch-store-'));
@@ -91,13 +144,18 @@ describe('keyed store: one changelog record per key per commit', () => {
     store.put('b', 1);
     store.put('c', 1);
     store.delete('c');
+    store.delete('d');
+    store.put('d', 2);
+    store.delete('z');
+    assert.deepEqual([store.size, store.get('c'), store.get('d'), store.get('z')], [3, undefined, 2, undefined]);
     const staged = store.takeStaged();
-    assert.deepEqual(staged.map((r) => [r.key, r.value === null ? null : Buffer.from(r.value as Uint8Array).toString()]), [['a', '5'], ['b', '1'], ['c', null]]);
+    assert.deepEqual(staged.map((r) => [r.key, r.value === null ? null : toBytes(r.value).toString()]), [['a', '5'], ['b', '1'], ['c', null], ['d', '2'], ['z', null]]);
+    assert.equal(store.size, 3);
     assert.deepEqual(store.takeStaged(), []);
     await log.produce(staged);
     const restored = new KeyedStore<number>(log, 'state');
     await restored.restore([0, 1, 2]);
-    assert.deepEqual([restored.get('a'), restored.get('b'), restored.get('c'), restored.size], [5, 1, undefined, 2]);
+    assert.deepEqual([restored.get('a'), restored.get('b'), restored.get('c'), restored.get('d'), restored.size], [5, 1, undefined, 2, 3]);
     await log.close();
   });
 });

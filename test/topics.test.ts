@@ -7,6 +7,7 @@ import { fastVideoEvent } from '../src/app/core/fast-events.js';
 import { assertFastAgrees } from './helpers/fast-check.js';
 import { CATALOGUE, names } from '../src/app/core/topics.js';
 import { compiledJsonSerde } from '../src/engine/core/serde.js';
+import { toBytes } from '../src/engine/core/bytes.js';
 
 const snap: VideoSnapshot = { v: 1, type: 'snapshot', videoId: 'aaaaaaaaaaa', title: 'é ✓', channelId: null, channelTitle: null, publishedAt: null, views: 1, likes: null, comments: 3, fetchedAt: 5, pollId: '5' };
 
@@ -16,15 +17,15 @@ describe('topic catalogue', () => {
     const r = n.of('videos').record(snap);
     assert.equal(r.topic, 'p-youtube_videos');
     assert.equal(r.key, 'aaaaaaaaaaa');
-    assert.deepEqual(r.value, Buffer.from(JSON.stringify(snap), 'utf8'));
+    assert.deepEqual(toBytes(r.value!), Buffer.from(JSON.stringify(snap), 'utf8'));
     const ledger = n.of('notifySent').record(1, { key: 'console:x' });
-    assert.deepEqual([ledger.key, Buffer.from(ledger.value as Uint8Array).toString()], ['console:x', '1']);
+    assert.deepEqual([ledger.key, toBytes(ledger.value!).toString()], ['console:x', '1']);
   });
 
   it('parses what it wrote and names why a value is poison', () => {
     const t = names().of('outbox');
     const alert: Alert = { v: 1, id: 'i', videoId: 'aaaaaaaaaaa', title: 't', kind: 'change', metric: 'likes', previous: 1, current: 2, rules: ['any'], at: 1 };
-    assert.deepEqual(t.parse(t.record(alert).value as Buffer), { ok: true, value: alert });
+    assert.deepEqual(t.parse(toBytes(t.record(alert).value!)), { ok: true, value: alert });
     assert.match((t.parse(Buffer.from('{nope')) as { reason: string }).reason, /^not JSON: /);
     assert.match((t.parse(Buffer.from(JSON.stringify({ ...alert, metric: 'dislikes' }))) as { reason: string }).reason, /^invalid: metric: /);
     assert.deepEqual(t.parse(null), { ok: false, reason: 'empty value (tombstone) on a data topic' });
@@ -33,11 +34,11 @@ describe('topic catalogue', () => {
   it('carries the new-video records: a snapshot with discoveredBy, an alert of kind new', () => {
     const videos = names().of('videos');
     const found: VideoSnapshot = { ...snap, discoveredBy: 'push' };
-    assert.deepEqual(videos.parse(videos.record(found).value as Buffer), { ok: true, value: found });
+    assert.deepEqual(videos.parse(toBytes(videos.record(found).value!)), { ok: true, value: found });
     assert.match((videos.parse(Buffer.from(JSON.stringify({ ...snap, discoveredBy: 'rumour' }))) as { reason: string }).reason, /^invalid: discoveredBy: /);
     const outbox = names().of('outbox');
     const alert: Alert = { v: 1, id: 'i', videoId: 'aaaaaaaaaaa', title: 't', kind: 'new', metric: null, previous: null, current: null, rules: ['new:feed'], at: 1 };
-    assert.deepEqual(outbox.parse(outbox.record(alert).value as Buffer), { ok: true, value: alert });
+    assert.deepEqual(outbox.parse(toBytes(outbox.record(alert).value!)), { ok: true, value: alert });
   });
 
   it('creates every topic, the state co-partitioned with its input and the ledger on one partition', () => {
@@ -85,14 +86,14 @@ describe('topic catalogue', () => {
     );
     const state: fc.Arbitrary<VideoState> = fc.record({ title: text, views: count, likes: count, comments: count, available: fc.boolean(), at });
     const same = <T>(topic: { record(v: T): { value: Uint8Array | string | null } }) => (v: T) => {
-      assert.equal(Buffer.from(topic.record(v).value as Uint8Array).toString('latin1'), Buffer.from(JSON.stringify(v), 'utf8').toString('latin1'));
+      assert.equal(toBytes(topic.record(v).value!).toString('latin1'), Buffer.from(JSON.stringify(v), 'utf8').toString('latin1'));
     };
     fc.assert(fc.property(change, same(n.of('changes'))), { numRuns: 500 });
     fc.assert(fc.property(alert, same(n.of('outbox'))), { numRuns: 500 });
     fc.assert(fc.property(state, same(n.of('detectState'))), { numRuns: 500 });
     // A value the compiled code cannot write is written by JSON.stringify, not refused.
     const odd = { title: 't', views: Number.NaN, likes: 1, comments: 1, available: true, at: 1 };
-    assert.equal(Buffer.from(n.of('detectState').record(odd).value as Uint8Array).toString(), JSON.stringify(odd));
+    assert.equal(toBytes(n.of('detectState').record(odd).value!).toString(), JSON.stringify(odd));
   });
 
   it('never rounds an integer field, even one in a property called type', () => {

@@ -22,15 +22,15 @@ export function fastVideoEvent(x: unknown): VideoEvent | undefined {
   let keys = 0;
   for (const k in o) if (Object.hasOwn(o, k)) keys++;
   // The optional routing fields (subscriptions): checked here, counted as expected keys.
-  const route: { targets?: string[]; operator?: true } = {};
+  let route: { targets?: string[]; operator?: true } | undefined;
   if (o.targets !== undefined) {
     if (!Array.isArray(o.targets) || !o.targets.every((t) => typeof t === 'string')) return undefined;
-    route.targets = [...(o.targets as string[])];
+    route = { targets: [...(o.targets as string[])] };
     keys--;
   }
   if (o.operator !== undefined) {
     if (o.operator !== true) return undefined;
-    route.operator = true;
+    (route ??= {}).operator = true;
     keys--;
   }
   if (o.type === 'snapshot') {
@@ -50,13 +50,12 @@ export function fastVideoEvent(x: unknown): VideoEvent | undefined {
       comments: o.comments,
       fetchedAt: o.fetchedAt,
       pollId: o.pollId,
-      ...route,
     };
-    return s;
+    return route ? Object.assign(s, route) : s;
   }
   if (o.type === 'unavailable' && keys === UNAVAILABLE_KEYS) {
-    const u: VideoUnavailable = { v: 1, type: 'unavailable', videoId: o.videoId, fetchedAt: o.fetchedAt, pollId: o.pollId, ...route };
-    return u;
+    const u: VideoUnavailable = { v: 1, type: 'unavailable', videoId: o.videoId, fetchedAt: o.fetchedAt, pollId: o.pollId };
+    return route ? Object.assign(u, route) : u;
   }
   return undefined;
 }

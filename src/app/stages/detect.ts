@@ -1,6 +1,7 @@
 import { recordId, type EventLog, type LogRecord } from '../../engine/core/log.js';
 import { METRICS, type Alert, type Recipient, type Subscription, type VideoChange, type VideoEvent, type VideoSnapshot, type VideoState } from '../core/events.js';
 import type { Names } from '../core/topics.js';
+import type { Topic } from '../../engine/core/topic.js';
 import { KeyedStore } from '../../engine/stream/state.js';
 import { Processor, type Item, type ProcessContext } from '../../engine/stream/processor.js';
 import { firedRules, type Rules } from './rules.js';
@@ -32,8 +33,8 @@ interface Route {
  * once per recipient each stored subscription to a target holding it that is not muted at the
  * record's time (its own rules, else the global ones).
  */
-export function routesOf(ev: VideoEvent, subs: Subscription[], rules: Rules): Route[] {
-  if (!ev.targets) return [{ rules, suffix: '' }];
+export function routesOf(ev: VideoEvent, subs: Subscription[], rules: Rules, operator: Route[] = [{ rules, suffix: '' }]): Route[] {
+  if (!ev.targets) return operator;
   const out: Route[] = ev.operator ? [{ rules, suffix: '' }] : [];
   const seen = new Set<string>();
   for (const s of subs) {
@@ -75,6 +76,7 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
   const { log, names, rules } = options;
   const state = names.of('detectState');
   const store = new KeyedStore<VideoState>(log, state.name, state.def.serde);
+  const topics: Outputs = { changes: names.of('changes'), outbox: names.of('outbox') };
   return new Processor<VideoEvent>({
     log,
     stage: 'detect',
@@ -82,14 +84,17 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     input: names.of('videos'),
     deadLetterTopic: names.of('deadLetters'),
     stores: [store as KeyedStore<unknown>],
-    maxBatch: options.maxBatch ?? 10000,
-    // The overlap pays while a Kafka commit waits on the broker; an SQLite commit is synchronous.
+    // Kafka: large batches, each commit a broker round trip overlapped with the next batch. SQLite
+    // commits synchronously, and a smaller batch keeps most of its records out of the garbage
+    // collector's survivors (10,000 → 2,500: ~10% more snapshots/s).
+    maxBatch: options.maxBatch ?? (log.kind === 'kafka' ? 10_000 : 2_500),
     pipelined: log.kind === 'kafka',
     handle: async (items, ctx) => {
       const batch = detectCounters();
       await options.subscriptions?.refresh();
       const subs = options.subscriptions?.list() ?? [];
-      for (const item of items) detectOne(item, store, routesOf(item.value, subs, rules), names, ctx, batch);
+      const operator: Route[] = [{ rules, suffix: '' }];
+      for (const item of items) detectOne(item, store, routesOf(item.value, subs, rules, operator), topics, ctx, batch);
       return batch;
     },
     // Each batch's own counts, added once it committed (pipelined, the next batch is handled before).
@@ -101,7 +106,13 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
   });
 }
 
-function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, routes: Route[], names: Names, ctx: ProcessContext, count: DetectCounters): void {
+/** Where detect writes. */
+interface Outputs {
+  changes: Topic<VideoChange>;
+  outbox: Topic<Alert>;
+}
+
+function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, routes: Route[], out: Outputs, ctx: ProcessContext, count: DetectCounters): void {
   const { record, value: ev } = item;
   if (record.key !== null && record.key !== ev.videoId) {
     ctx.deadLetter(record, `key ${record.key} does not match videoId ${ev.videoId}`);
@@ -112,7 +123,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, routes
     if (!prev || !prev.available) return;
     store.put(ev.videoId, { ...prev, available: false, at: ev.fetchedAt });
     const change = changeOf(ev.videoId, prev.title, ev.fetchedAt, prev, prev, true);
-    ctx.emit(names.of('changes').record(change));
+    ctx.emit(out.changes.record(change));
     count.changes++;
     for (const route of routes) {
       count.alerts++;
@@ -129,7 +140,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, routes
         at: ev.fetchedAt,
         ...(route.recipient ? { recipient: route.recipient } : {}),
       };
-      ctx.emit(names.of('outbox').record(alert));
+      ctx.emit(out.outbox.record(alert));
     }
     return;
   }
@@ -138,20 +149,23 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, routes
   count.snapshots++;
   if (!prev) {
     count.firstSeen++;
-    if (ev.discoveredBy) for (const route of routes) ctx.emit(names.of('outbox').record(newVideoAlert(record, ev, route)));
+    if (ev.discoveredBy) for (const route of routes) ctx.emit(out.outbox.record(newVideoAlert(record, ev, route)));
     return;
   }
-  const differs = METRICS.some((m) => prev[m] !== next[m]);
+  let differs = false;
+  for (const m of METRICS) differs ||= prev[m] !== next[m];
   if (!differs) return;
   count.changes++;
-  ctx.emit(names.of('changes').record(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)));
+  ctx.emit(out.changes.record(changeOf(ev.videoId, ev.title, ev.fetchedAt, prev, next, false)));
+  let id: string | undefined;
   for (const route of routes) for (const metric of METRICS) {
     const fired = firedRules(route.rules[metric], prev[metric], next[metric]);
     if (fired.length === 0) continue;
     count.alerts++;
+    id ??= recordId(record);
     const alert: Alert = {
       v: 1,
-      id: alertId(record, metric) + route.suffix,
+      id: `${id}/${metric}${route.suffix}`,
       videoId: ev.videoId,
       title: ev.title,
       kind: 'change',
@@ -162,7 +176,7 @@ function detectOne(item: Item<VideoEvent>, store: KeyedStore<VideoState>, routes
       at: ev.fetchedAt,
       ...(route.recipient ? { recipient: route.recipient } : {}),
     };
-    ctx.emit(names.of('outbox').record(alert));
+    ctx.emit(out.outbox.record(alert));
   }
 }
 

@@ -9,6 +9,11 @@ export interface Serde<T> {
   /** Format name, for reasons and logs: `json`. */
   readonly format: string;
   serialize(value: T): Uint8Array;
+  /**
+   * A text format's value as its text, whose UTF-8 bytes are what `serialize` returns. Producers
+   * prefer it: the embedded log writes the text straight into its batch rows, one copy fewer.
+   */
+  serializeText?(value: T): string;
   /** The decoded value, not yet validated (the topic's schema does that). Throws on malformed bytes. */
   deserialize(bytes: Uint8Array): unknown;
   /**
@@ -24,6 +29,7 @@ export function jsonSerde<T>(): Serde<T> {
   return {
     format: 'json',
     serialize: (value) => utf8(JSON.stringify(value)),
+    serializeText: (value) => JSON.stringify(value),
     deserialize: (bytes) => JSON.parse(text(bytes)) as unknown,
   };
 }
@@ -38,19 +44,20 @@ export function jsonSerde<T>(): Serde<T> {
  */
 export function compiledJsonSerde<T>(schema: () => object): Serde<T> {
   let write: ((value: unknown) => string) | undefined;
-  return {
-    ...jsonSerde<T>(),
-    serialize: (value) => {
-      write ??= fastJson(integersAsNumbers(schema()) as Parameters<typeof fastJson>[0]) as (value: unknown) => string;
-      let out: string;
-      try {
-        out = write(value);
-      } catch {
-        out = JSON.stringify(value);
-      }
-      return utf8(out);
-    },
+  const serializeText = (value: T): string => {
+    write ??= fastJson(integersAsNumbers(schema()) as Parameters<typeof fastJson>[0]) as (value: unknown) => string;
+    let out: string;
+    try {
+      out = write(value);
+    } catch {
+      return JSON.stringify(value);
+    }
+    // The compiled code builds the text piece by piece (a V8 rope); reading a character flattens it
+    // now, so a record held until its commit is one string to the garbage collector, not dozens.
+    out.charCodeAt(0);
+    return out;
   };
+  return { ...jsonSerde<T>(), serialize: (value) => utf8(serializeText(value)), serializeText };
 }
 
 /** `type: 'integer'` (which the compiled code would round) as `'number'`, everywhere in `schema`. */

@@ -54,7 +54,7 @@ export function bindTopic<T>(def: TopicDef<T>, name = def.name): Topic<T> {
     record: (value, options = {}) => ({
       topic: name,
       key: options.key !== undefined ? options.key : (def.key?.(value) ?? null),
-      value: def.serde.serialize(value),
+      value: def.serde.serializeText ? def.serde.serializeText(value) : def.serde.serialize(value),
       ...(options.headers ? { headers: options.headers } : {}),
     }),
     parse: (value) => parseValue(def.schema, def.serde, value, def.fast),

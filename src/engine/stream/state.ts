@@ -10,10 +10,20 @@ import { readPartition } from './read.js';
  * has as many partitions as the input topic and keys are placed by the same partitioner, so a member
  * restores exactly the partitions it was assigned.
  */
+/** A key as the store holds it: `value` null while its deletion is staged. */
+interface Entry<V> {
+  key: string;
+  value: V | null;
+  partition: number;
+  staged: boolean;
+}
+
 export class KeyedStore<V> {
-  private readonly data = new Map<string, { value: V; partition: number }>();
-  /** Latest staged value per key since the last commit (`null`: deleted), in first-write order. */
-  private staged = new Map<string, { value: V | null; partition: number }>();
+  private readonly data = new Map<string, Entry<V>>();
+  /** Keys updated since the last commit, in first-write order; each entry holds the latest value. */
+  private staged: Entry<V>[] = [];
+  /** Entries of `data` whose deletion is staged (they leave `data` when taken). */
+  private deleted = 0;
   private partitions = 1;
 
   /** `serde` writes the changelog's values; default JSON. */
@@ -33,7 +43,7 @@ export class KeyedStore<V> {
         for (const r of page) {
           if (r.key === null) continue;
           if (r.value === null) this.data.delete(r.key);
-          else this.data.set(r.key, { value: this.serde.deserialize(r.value) as V, partition: p });
+          else this.data.set(r.key, { key: r.key, value: this.serde.deserialize(r.value) as V, partition: p, staged: false });
         }
         loaded += page.length;
       }
@@ -44,34 +54,39 @@ export class KeyedStore<V> {
   /** Forgets the keys of partitions this member no longer owns. */
   drop(partitions: number[]): void {
     const gone = new Set(partitions);
-    for (const [key, entry] of this.data) if (gone.has(entry.partition)) this.data.delete(key);
+    for (const [key, entry] of this.data) {
+      if (!gone.has(entry.partition)) continue;
+      if (entry.value === null) this.deleted--;
+      this.data.delete(key);
+    }
   }
 
   get(key: string): V | undefined {
-    return this.data.get(key)?.value;
+    return this.data.get(key)?.value ?? undefined;
   }
 
   get size(): number {
-    return this.data.size;
+    return this.data.size - this.deleted;
   }
 
   put(key: string, value: V): void {
-    const held = this.data.get(key);
-    const partition = held ? held.partition : partitionFor(key, this.partitions);
-    if (held) held.value = value;
-    else this.data.set(key, { value, partition });
-    const staged = this.staged.get(key);
-    if (staged) staged.value = value;
-    else this.staged.set(key, { value, partition });
+    let entry = this.data.get(key);
+    if (!entry) this.data.set(key, (entry = { key, value, partition: partitionFor(key, this.partitions), staged: false }));
+    else {
+      if (entry.value === null) this.deleted--;
+      entry.value = value;
+    }
+    this.stage(entry);
   }
 
   delete(key: string): void {
-    const held = this.data.get(key);
-    this.data.delete(key);
-    const partition = held ? held.partition : partitionFor(key, this.partitions);
-    const staged = this.staged.get(key);
-    if (staged) staged.value = null;
-    else this.staged.set(key, { value: null, partition });
+    let entry = this.data.get(key);
+    if (entry?.value === null) return;
+    // A key not held is deleted all the same: the changelog may hold it from before.
+    if (!entry) this.data.set(key, (entry = { key, value: null, partition: partitionFor(key, this.partitions), staged: false }));
+    entry.value = null;
+    this.deleted++;
+    this.stage(entry);
   }
 
   /**
@@ -81,10 +96,23 @@ export class KeyedStore<V> {
    */
   takeStaged(): ProduceRecord[] {
     const out: ProduceRecord[] = [];
-    for (const [key, { value }] of this.staged) {
-      out.push({ topic: this.topic, key, value: value === null ? null : this.serde.serialize(value) });
+    const serde = this.serde;
+    for (const entry of this.staged) {
+      const { key, value } = entry;
+      entry.staged = false;
+      if (value === null) {
+        if (this.data.get(key) === entry) this.data.delete(key);
+        out.push({ topic: this.topic, key, value: null });
+      } else out.push({ topic: this.topic, key, value: serde.serializeText ? serde.serializeText(value) : serde.serialize(value) });
     }
-    this.staged.clear();
+    this.staged = [];
+    this.deleted = 0;
     return out;
+  }
+
+  private stage(entry: Entry<V>): void {
+    if (entry.staged) return;
+    entry.staged = true;
+    this.staged.push(entry);
   }
 }

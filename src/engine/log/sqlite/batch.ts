@@ -1,9 +1,9 @@
 import type { LogRecord } from '../../core/log.js';
 
-/** One record as a batch holds it: headers already as their JSON text. */
+/** One record as a batch holds it: a text value is written as its UTF-8 bytes; headers already as their JSON text. */
 export interface BatchEntry {
   key: string | null;
-  value: Buffer | null;
+  value: Buffer | string | null;
   headers: string | null;
 }
 
@@ -11,27 +11,40 @@ export interface BatchEntry {
 export const BATCH_RECORDS = 512;
 export const BATCH_BYTES = 256 * 1024;
 
+/** Where batches are encoded: fresh memory for every batch row cost page faults and garbage collections. */
+let scratch = Buffer.allocUnsafe(0);
+
 /**
  * Packs consecutive records of one partition into one blob, as Kafka packs record batches: one row
  * per batch makes an append and a read one SQLite row per few hundred records instead of one per
  * record. Layout (little-endian): u32 count, u32 start of each record, then per record an i32
  * length (−1: null) and the bytes of its key, value and headers. The starts let a read begin at
- * any record without decoding the ones before it.
+ * any record without decoding the ones before it. The blob is a view of a buffer the next call
+ * writes over: bind it (SQLite copies it) before encoding another.
  */
 export function encodeBatch(entries: BatchEntry[]): Buffer {
   let bound = 4 + 4 * entries.length;
-  for (const e of entries) bound += 12 + (e.key === null ? 0 : e.key.length * 3) + (e.value?.length ?? 0) + (e.headers === null ? 0 : e.headers.length * 3);
-  const buf = Buffer.allocUnsafe(bound);
+  for (const e of entries) {
+    const v = e.value;
+    bound += 12 + (e.key === null ? 0 : e.key.length * 3) + (v === null ? 0 : typeof v === 'string' ? v.length * 3 : v.length) + (e.headers === null ? 0 : e.headers.length * 3);
+  }
+  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, 2 * scratch.length));
+  const buf = scratch;
   buf.writeUInt32LE(entries.length, 0);
   let pos = 4 + 4 * entries.length;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     buf.writeUInt32LE(pos, 4 + 4 * i);
     pos = writeText(buf, pos, e.key);
-    if (e.value === null) pos = buf.writeInt32LE(-1, pos);
-    else {
-      pos = buf.writeInt32LE(e.value.length, pos);
-      pos += e.value.copy(buf, pos);
+    const v = e.value;
+    if (v === null) pos = buf.writeInt32LE(-1, pos);
+    else if (typeof v === 'string') {
+      const n = buf.write(v, pos + 4, 'utf8');
+      buf.writeInt32LE(n, pos);
+      pos += 4 + n;
+    } else {
+      pos = buf.writeInt32LE(v.length, pos);
+      pos += v.copy(buf, pos);
     }
     pos = writeText(buf, pos, e.headers);
   }

@@ -1,7 +1,8 @@
 /**
  * Tables of the embedded log. One database file holds every topic, partition and group. Records of
- * plain topics are appended to `batches`, a few hundred per row (`batch.ts`); compacted topics keep
- * one row per key in `compacted`. `records` (one row per record) is only read: data folders written
+ * every topic are appended to `batches`, a few hundred per row (`batch.ts`); a compacted topic's
+ * batches are folded now and then into `compacted`, one row per key, whose offsets all come before
+ * the batches'. `records` (one row per record) is only read: data folders written
  * before batches hold their records there, with offsets below every batch's, so no migration is
  * needed. `value` columns hold BLOBs; older data folders hold TEXT there, read as its UTF-8 bytes.
  */
@@ -46,6 +47,7 @@ CREATE TABLE IF NOT EXISTS compacted (
   ts INTEGER NOT NULL,
   PRIMARY KEY (topic, partition, key)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS compacted_offset ON compacted (topic, partition, offset);
 
 CREATE TABLE IF NOT EXISTS group_offsets (
   grp TEXT NOT NULL,

@@ -13,7 +13,7 @@ import type {
 } from '../../core/log.js';
 import { LogError, partitionKey } from '../../core/log.js';
 import { partitionFor } from '../../core/partition.js';
-import { toBytes, utf8 } from '../../core/bytes.js';
+import { asBuffer, utf8 } from '../../core/bytes.js';
 import { SCHEMA } from './schema.js';
 import { BATCH_BYTES, BATCH_RECORDS, decodeBatch, encodeBatch, type BatchEntry } from './batch.js';
 import { SqliteConsumer } from './sqlite-consumer.js';
@@ -24,7 +24,20 @@ export interface SqliteLogOptions {
   /** Partitions of topics created without an explicit count. Default 1. */
   defaultPartitions?: number;
   clock?: () => number;
+  /**
+   * Records in a compacted partition's batch rows before they are folded into its one-row-per-key
+   * table (and never fewer than twice the keys that table holds). Default {@link COMPACT_AFTER}.
+   */
+  compactAfter?: number;
 }
+
+/**
+ * Compacted topics are appended like the others (one batch row per few hundred records), and a
+ * partition's batches are folded into `compacted` (one row per key, the latest) once they hold this
+ * many records: a state changelog then costs one upsert per key per compaction instead of one per
+ * write, and a restore reads at most the keys plus this many records.
+ */
+export const COMPACT_AFTER = 100_000;
 
 interface TopicInfo {
   partitions: number;
@@ -68,6 +81,9 @@ export class SqliteLog implements EventLog {
   private readonly inserts = new Map<number, Database.Statement>();
   /** Per partition of a plain topic: one past the last offset in the pre-batch `records` table (static). */
   private readonly legacyEnds = new Map<string, number>();
+  private readonly compactAfter: number;
+  /** Per compacted partition: the keys its `compacted` rows hold (counted when first needed, then after each compaction). */
+  private readonly liveKeys = new Map<string, number>();
 
   constructor(options: SqliteLogOptions) {
     this.path = options.path;
@@ -82,6 +98,7 @@ export class SqliteLog implements EventLog {
     });
     this.defaultPartitions = options.defaultPartitions ?? 1;
     this.clock = options.clock ?? Date.now;
+    this.compactAfter = options.compactAfter ?? COMPACT_AFTER;
     this.appended.setMaxListeners(0);
     const db = this.db;
     this.stmt = {
@@ -92,6 +109,9 @@ export class SqliteLog implements EventLog {
       bump: db.prepare('UPDATE partitions SET next_offset = ? WHERE topic = ? AND partition = ?'),
       ends: db.prepare<[string], { partition: number; next_offset: number }>('SELECT partition, next_offset FROM partitions WHERE topic = ?'),
       tombstone: db.prepare('DELETE FROM compacted WHERE topic = ? AND partition = ? AND key = ?'),
+      firstBase: db.prepare<[string, number], { base_offset: number }>('SELECT base_offset FROM batches WHERE topic = ? AND partition = ? ORDER BY last_offset LIMIT 1'),
+      liveKeys: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM compacted WHERE topic = ? AND partition = ?'),
+      dropBatches: db.prepare('DELETE FROM batches WHERE topic = ? AND partition = ?'),
       addBatch: db.prepare('INSERT INTO batches (topic, partition, base_offset, last_offset, data, ts) VALUES (?, ?, ?, ?, ?, ?)'),
       // Batches are contiguous: the first whose last offset is at or past `from` holds `from`.
       readBatches: db
@@ -143,42 +163,63 @@ export class SqliteLog implements EventLog {
     const now = this.clock();
     // Per topic, per partition touched: its next offset and the batch being packed.
     const touched = new Map<string, Array<Appending | undefined>>();
-    const upserts: unknown[] = [];
     for (const r of records) {
       const info = this.info(r.topic);
+      if (info.compacted && r.key === null) throw new LogError(`compacted topic ${r.topic} needs keyed records`, false);
       const partition = partitionFor(r.key, info.partitions);
       let parts = touched.get(r.topic);
       if (!parts) touched.set(r.topic, (parts = []));
       let at = parts[partition];
       if (!at) parts[partition] = at = { topic: r.topic, partition, next: this.stmt.nextOffset.get(r.topic, partition)!.next_offset };
       const offset = at.next++;
-      const headers = r.headers ? JSON.stringify(r.headers) : null;
-      if (info.compacted) {
-        if (r.key === null) throw new LogError(`compacted topic ${r.topic} needs keyed records`, false);
-        if (r.value === null) {
-          if (upserts.length > 0) this.insertRows(upserts.splice(0));
-          this.stmt.tombstone.run(r.topic, partition, r.key);
-        } else {
-          upserts.push(r.topic, partition, r.key, offset, toBytes(r.value), headers, now);
-          if (upserts.length === INSERT_CHUNK * 7) this.insertRows(upserts.splice(0));
-        }
-        continue;
-      }
       const batch = (at.batch ??= { base: offset, entries: [], bytes: 0 });
-      const value = r.value === null ? null : toBytes(r.value);
-      batch.entries.push({ key: r.key, value, headers });
+      const value = r.value === null || typeof r.value === 'string' ? r.value : asBuffer(r.value);
+      batch.entries.push({ key: r.key, value, headers: r.headers ? JSON.stringify(r.headers) : null });
       batch.bytes += (value?.length ?? 0) + (r.key?.length ?? 0);
       if (batch.entries.length === BATCH_RECORDS || batch.bytes >= BATCH_BYTES) this.insertBatch(at, now);
     }
-    if (upserts.length > 0) this.insertRows(upserts);
-    for (const parts of touched.values()) {
+    for (const [topic, parts] of touched) {
+      const compacted = this.info(topic).compacted;
       for (const at of parts) {
         if (!at) continue;
         if (at.batch) this.insertBatch(at, now);
         this.stmt.bump.run(at.next, at.topic, at.partition);
+        if (compacted) this.maybeCompact(at.topic, at.partition, at.next);
       }
     }
     return new Set(touched.keys());
+  }
+
+  /**
+   * Folds a compacted partition's batch rows into its one-row-per-key table once they hold
+   * `compactAfter` records and twice its keys (see {@link COMPACT_AFTER}), inside the caller's
+   * transaction. Records keep their offsets; a key's latest record replaces its row, a tombstone
+   * removes it. Every batch row sits past every `compacted` row, so reads stay in offset order.
+   */
+  private maybeCompact(topic: string, partition: number, next: number): void {
+    const first = this.stmt.firstBase.get(topic, partition);
+    if (!first || next - first.base_offset < this.compactAfter) return;
+    const id = partitionKey(topic, partition);
+    let live = this.liveKeys.get(id);
+    if (live === undefined) this.liveKeys.set(id, (live = this.stmt.liveKeys.get(topic, partition)!.n));
+    if (next - first.base_offset < 2 * live) return;
+    const dirty: LogRecord[] = [];
+    for (const [base, ts, data] of this.stmt.readBatches.iterate(topic, partition, 0)) decodeBatch(topic, partition, base, ts, data, base, dirty, Infinity);
+    const latest = new Map<string, LogRecord>();
+    for (const r of dirty) latest.set(r.key!, r);
+    const upserts: unknown[] = [];
+    for (const r of latest.values()) {
+      if (r.value === null) {
+        if (upserts.length > 0) this.insertRows(upserts.splice(0));
+        this.stmt.tombstone.run(topic, partition, r.key);
+        continue;
+      }
+      upserts.push(topic, partition, r.key, r.offset, r.value, r.headers ? JSON.stringify(r.headers) : null, r.timestamp);
+      if (upserts.length === INSERT_CHUNK * 7) this.insertRows(upserts.splice(0));
+    }
+    if (upserts.length > 0) this.insertRows(upserts);
+    this.stmt.dropBatches.run(topic, partition);
+    this.liveKeys.set(id, this.stmt.liveKeys.get(topic, partition)!.n);
   }
 
   /** One batch row: the records packed for `at` (see {@link encodeBatch}); `at` starts a new one. */
@@ -239,14 +280,13 @@ export class SqliteLog implements EventLog {
   }
 
   readSync(topic: string, partition: number, fromOffset: number, maxRecords: number): LogRecord[] {
-    if (this.info(topic).compacted) return this.records(topic, this.stmt.readCompacted.all(topic, partition, fromOffset, maxRecords) as unknown as Row[]);
+    // Rows of the one-row tables come first: every batch row sits past them.
     let out: LogRecord[] = [];
     let from = fromOffset;
-    if (from < this.legacyEnd(topic, partition)) {
-      out = this.records(topic, this.stmt.readLegacy.all(topic, partition, from, maxRecords) as unknown as Row[]);
-      if (out.length > 0) from = out[out.length - 1]!.offset + 1;
-    }
+    if (this.info(topic).compacted) out = this.records(topic, this.stmt.readCompacted.all(topic, partition, from, maxRecords) as unknown as Row[]);
+    else if (from < this.legacyEnd(topic, partition)) out = this.records(topic, this.stmt.readLegacy.all(topic, partition, from, maxRecords) as unknown as Row[]);
     if (out.length >= maxRecords) return out;
+    if (out.length > 0) from = out[out.length - 1]!.offset + 1;
     for (const [base, ts, data] of this.stmt.readBatches.iterate(topic, partition, from)) {
       decodeBatch(topic, partition, base, ts, data, from, out, maxRecords);
       if (out.length >= maxRecords) break;
