@@ -51,12 +51,15 @@ export function bindTopic<T>(def: TopicDef<T>, name = def.name): Topic<T> {
   return {
     name,
     def,
-    record: (value, options = {}) => ({
-      topic: name,
-      key: options.key !== undefined ? options.key : (def.key?.(value) ?? null),
-      value: def.serde.serializeText ? def.serde.serializeText(value) : def.serde.serialize(value),
-      ...(options.headers ? { headers: options.headers } : {}),
-    }),
+    record: (value, options) => {
+      const out: ProduceRecord = {
+        topic: name,
+        key: options?.key !== undefined ? options.key : (def.key?.(value) ?? null),
+        value: def.serde.serializeText ? def.serde.serializeText(value) : def.serde.serialize(value),
+      };
+      if (options?.headers) out.headers = options.headers;
+      return out;
+    },
     parse: (value) => parseValue(def.schema, def.serde, value, def.fast),
     prepare: async (values) => def.serde.prepare?.(values),
     spec: (partitions) => ({ name, partitions: def.partitions ?? partitions, compacted: def.compacted ?? false }),

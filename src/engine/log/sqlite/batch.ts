@@ -72,20 +72,38 @@ function writeText(buf: Buffer, pos: number, text: string | null): number {
  * `out`, until `out` holds `max`. Values are views into the blob (read-only, as every record value).
  */
 export function decodeBatch(topic: string, partition: number, base: number, ts: number, blob: Buffer, from: number, out: LogRecord[], max: number): void {
-  const count = blob.readUInt32LE(0);
+  const count = batchCount(blob);
   for (let i = Math.max(0, from - base); i < count && out.length < max; i++) {
-    let pos = blob.readUInt32LE(4 + 4 * i);
-    const keyLen = blob.readInt32LE(pos);
-    pos += 4;
-    const key = keyLen < 0 ? null : blob.toString('utf8', pos, pos + keyLen);
-    pos += Math.max(0, keyLen);
-    const valueLen = blob.readInt32LE(pos);
-    pos += 4;
-    const value = valueLen < 0 ? null : blob.subarray(pos, pos + valueLen);
-    pos += Math.max(0, valueLen);
-    const headersLen = blob.readInt32LE(pos);
-    pos += 4;
-    const headers = headersLen < 0 ? undefined : (JSON.parse(blob.toString('utf8', pos, pos + headersLen)) as Record<string, string>);
+    const { key, value, headers } = entryAt(blob, i);
     out.push({ topic, partition, offset: base + i, key, value, headers, timestamp: ts });
   }
+}
+
+/** How many records `blob` holds. */
+export function batchCount(blob: Buffer): number {
+  return blob.readUInt32LE(0);
+}
+
+/** The key of record `i` of `blob`, read alone (compaction reads every key, few values). */
+export function keyAt(blob: Buffer, i: number): string | null {
+  const pos = blob.readUInt32LE(4 + 4 * i);
+  const keyLen = blob.readInt32LE(pos);
+  return keyLen < 0 ? null : blob.toString('utf8', pos + 4, pos + 4 + keyLen);
+}
+
+/** Record `i` of `blob`: its value a view into the blob, its headers parsed. */
+export function entryAt(blob: Buffer, i: number): { key: string | null; value: Buffer | null; headers: Record<string, string> | undefined } {
+  let pos = blob.readUInt32LE(4 + 4 * i);
+  const keyLen = blob.readInt32LE(pos);
+  pos += 4;
+  const key = keyLen < 0 ? null : blob.toString('utf8', pos, pos + keyLen);
+  pos += Math.max(0, keyLen);
+  const valueLen = blob.readInt32LE(pos);
+  pos += 4;
+  const value = valueLen < 0 ? null : blob.subarray(pos, pos + valueLen);
+  pos += Math.max(0, valueLen);
+  const headersLen = blob.readInt32LE(pos);
+  pos += 4;
+  const headers = headersLen < 0 ? undefined : (JSON.parse(blob.toString('utf8', pos, pos + headersLen)) as Record<string, string>);
+  return { key, value, headers };
 }

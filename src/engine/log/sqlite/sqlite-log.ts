@@ -15,7 +15,7 @@ import { LogError, partitionKey } from '../../core/log.js';
 import { partitionFor } from '../../core/partition.js';
 import { asBuffer, utf8 } from '../../core/bytes.js';
 import { SCHEMA } from './schema.js';
-import { BATCH_BYTES, BATCH_RECORDS, decodeBatch, encodeBatch, type BatchEntry } from './batch.js';
+import { BATCH_BYTES, BATCH_RECORDS, batchCount, decodeBatch, encodeBatch, entryAt, keyAt, type BatchEntry } from './batch.js';
 import { SqliteConsumer } from './sqlite-consumer.js';
 
 export interface SqliteLogOptions {
@@ -203,18 +203,21 @@ export class SqliteLog implements EventLog {
     let live = this.liveKeys.get(id);
     if (live === undefined) this.liveKeys.set(id, (live = this.stmt.liveKeys.get(topic, partition)!.n));
     if (next - first.base_offset < 2 * live) return;
-    const dirty: LogRecord[] = [];
-    for (const [base, ts, data] of this.stmt.readBatches.iterate(topic, partition, 0)) decodeBatch(topic, partition, base, ts, data, base, dirty, Infinity);
-    const latest = new Map<string, LogRecord>();
-    for (const r of dirty) latest.set(r.key!, r);
+    // Each key's latest record: its batch row and index there (only those records are decoded).
+    const latest = new Map<string, [data: Buffer, base: number, ts: number, index: number]>();
+    for (const row of this.stmt.readBatches.iterate(topic, partition, 0)) {
+      const [base, ts, data] = row;
+      for (let i = 0, n = batchCount(data); i < n; i++) latest.set(keyAt(data, i)!, [data, base, ts, i]);
+    }
     const upserts: unknown[] = [];
-    for (const r of latest.values()) {
-      if (r.value === null) {
+    for (const [key, [data, base, ts, index]] of latest) {
+      const { value, headers } = entryAt(data, index);
+      if (value === null) {
         if (upserts.length > 0) this.insertRows(upserts.splice(0));
-        this.stmt.tombstone.run(topic, partition, r.key);
+        this.stmt.tombstone.run(topic, partition, key);
         continue;
       }
-      upserts.push(topic, partition, r.key, r.offset, r.value, r.headers ? JSON.stringify(r.headers) : null, r.timestamp);
+      upserts.push(topic, partition, key, base + index, value, headers ? JSON.stringify(headers) : null, ts);
       if (upserts.length === INSERT_CHUNK * 7) this.insertRows(upserts.splice(0));
     }
     if (upserts.length > 0) this.insertRows(upserts);
