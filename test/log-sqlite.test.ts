@@ -81,7 +81,7 @@ describe('sqlite log: records packed in batch rows', () => {
 });
 
 describe('sqlite log: compacted topics', () => {
-  it('appends as batch rows, then folds them into one row per key past compactAfter and twice the keys held; reads stay exact', async () => {
+  it('appends as batch rows, then folds them into one row per key past compactAfter and eight times the keys held; reads stay exact', async () => {
     const path = await emptyLog([{ name: 's', partitions: 1, compacted: true }]);
     const log = new SqliteLog({ path, compactAfter: 10 });
     const batchRows = () => (log.db.prepare("SELECT COUNT(*) AS n FROM batches WHERE topic = 's'").get() as { n: number }).n;
@@ -115,13 +115,15 @@ describe('sqlite log: compacted topics', () => {
     assert.deepEqual(await read(), expect([6, 7, 8, 9, 10, 11]));
     assert.deepEqual(await read(9, 2), expect([9, 10]));
     assert.equal((await log.endOffsets('s')).get(0), 12);
-    // 35 keys held: their batches are folded only once they hold twice as many records (70).
+    // 35 keys held: their batches are folded only once they hold eight times as many records (280).
     await append(Array.from({ length: 30 }, (_, i): [string, string] => [`k${i}`, '1']));
     assert.equal(batchRows(), 0);
     await append(Array.from({ length: 44 }, (_, i): [string, string] => [`k${i % 30}`, String(i)]));
-    assert.ok(batchRows() > 0, 'not folded below twice the keys held');
+    assert.ok(batchRows() > 0, 'not folded below eight times the keys held');
     assert.deepEqual(await read(), expect([...latest(42), ...Array.from({ length: 44 }, (_, i) => 42 + i)]));
-    await append(Array.from({ length: 26 }, (_, i): [string, string] => [`k${i}`, 'last']));
+    await append(Array.from({ length: 235 }, (_, i): [string, string] => [`x${i % 7}`, String(i)]));
+    assert.ok(batchRows() > 0, 'not folded at 279 records');
+    await append(Array.from({ length: 27 }, (_, i): [string, string] => [`k${i}`, 'last']));
     assert.equal(batchRows(), 0);
     assert.deepEqual(await read(), expect(latest()));
     // A store restores the same state from the folded rows.

@@ -54,12 +54,13 @@ describe('topic catalogue', () => {
     const cases: unknown[] = [
       snap, gone, { ...snap, views: null, channelId: 'c', channelTitle: 'ct', publishedAt: '2020' }, { ...snap, title: '' },
       { ...snap, targets: ['playlist:PLx', 'video:aaaaaaaaaaa'], operator: true }, { ...snap, targets: [] }, { ...gone, targets: ['channel:@x'], operator: true },
+      Object.fromEntries(Object.entries(snap).reverse()),
       { ...snap, extra: 1 }, { ...snap, targets: 'playlist:PLx' }, { ...snap, targets: [1] }, { ...snap, operator: false }, { ...gone, operator: 1 }, { ...gone, title: 't' }, { ...snap, views: -1 }, { ...snap, likes: 1.5 }, { ...snap, comments: '3' },
       { ...snap, videoId: '' }, { ...snap, v: 2 }, { ...snap, type: 'other' }, { ...snap, fetchedAt: 1.5 }, { ...snap, pollId: 5 },
       { ...snap, channelId: 1 }, { ...snap, title: null }, { ...gone, videoId: 1 }, JSON.parse('{"__proto__": 1, "v": 1}'),
       Object.fromEntries(Object.entries(snap).filter(([k]) => k !== 'likes')), null, [], 'x', 1,
     ];
-    assertFastAgrees(fastVideoEvent, VideoEvent, cases, 7);
+    assertFastAgrees(fastVideoEvent, VideoEvent, cases, 8);
   });
 
   it('writes the compiled topics (changes, outbox, detect state) byte for byte as JSON.stringify does', () => {

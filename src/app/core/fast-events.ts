@@ -7,7 +7,9 @@
  */
 import type { VideoEvent, VideoSnapshot, VideoUnavailable } from './events.js';
 
-const SNAPSHOT_KEYS = 12;
+/** A snapshot's keys in the schema's order (as ytwatch writes them). */
+const SNAPSHOT_ORDER = ['v', 'type', 'videoId', 'title', 'channelId', 'channelTitle', 'publishedAt', 'views', 'likes', 'comments', 'fetchedAt', 'pollId'];
+const SNAPSHOT_KEYS = SNAPSHOT_ORDER.length;
 const UNAVAILABLE_KEYS = 5;
 
 const isCount = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isInteger(x) && x >= 0);
@@ -20,7 +22,12 @@ export function fastVideoEvent(x: unknown): VideoEvent | undefined {
   if (o.v !== 1 || typeof o.videoId !== 'string' || o.videoId.length === 0) return undefined;
   if (typeof o.fetchedAt !== 'number' || !Number.isInteger(o.fetchedAt) || typeof o.pollId !== 'string') return undefined;
   let keys = 0;
-  for (const k in o) if (Object.hasOwn(o, k)) keys++;
+  let ordered = true;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    ordered &&= k === SNAPSHOT_ORDER[keys];
+    keys++;
+  }
   // The optional routing fields (subscriptions): checked here, counted as expected keys.
   let route: { targets?: string[]; operator?: true } | undefined;
   if (o.targets !== undefined) {
@@ -37,6 +44,9 @@ export function fastVideoEvent(x: unknown): VideoEvent | undefined {
     if (keys !== SNAPSHOT_KEYS || typeof o.title !== 'string') return undefined;
     if (!isStringOrNull(o.channelId) || !isStringOrNull(o.channelTitle) || !isStringOrNull(o.publishedAt)) return undefined;
     if (!isCount(o.views) || !isCount(o.likes) || !isCount(o.comments)) return undefined;
+    // Exactly the schema's keys in its order: the decoded object is what zod would return, and
+    // nothing else holds it, so it is returned as it is instead of copied.
+    if (ordered && !route) return o as unknown as VideoSnapshot;
     const s: VideoSnapshot = {
       v: 1,
       type: 'snapshot',

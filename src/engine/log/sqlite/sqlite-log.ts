@@ -25,19 +25,21 @@ export interface SqliteLogOptions {
   defaultPartitions?: number;
   clock?: () => number;
   /**
-   * Records in a compacted partition's batch rows before they are folded into its one-row-per-key
-   * table (and never fewer than twice the keys that table holds). Default {@link COMPACT_AFTER}.
+   * The fewest records a compacted partition's batch rows hold before they are folded into its
+   * one-row-per-key table (see {@link COMPACT_RATIO}). Default {@link COMPACT_AFTER}.
    */
   compactAfter?: number;
 }
 
 /**
  * Compacted topics are appended like the others (one batch row per few hundred records), and a
- * partition's batches are folded into `compacted` (one row per key, the latest) once they hold this
- * many records: a state changelog then costs one upsert per key per compaction instead of one per
- * write, and a restore reads at most the keys plus this many records.
+ * partition's batches are folded into `compacted` (one row per key, the latest) once they hold
+ * COMPACT_RATIO times as many records as it has keys, and at least COMPACT_AFTER: a state changelog
+ * then costs one upsert per key per eight writes instead of one per write, and a full read (a
+ * restore, the status) reads at most nine times the keys (or the keys plus 1,000 records).
  */
-export const COMPACT_AFTER = 100_000;
+export const COMPACT_AFTER = 1_000;
+export const COMPACT_RATIO = 8;
 
 interface TopicInfo {
   partitions: number;
@@ -192,8 +194,7 @@ export class SqliteLog implements EventLog {
 
   /**
    * Folds a compacted partition's batch rows into its one-row-per-key table once they hold
-   * `compactAfter` records and twice its keys (see {@link COMPACT_AFTER}), inside the caller's
-   * transaction. Records keep their offsets; a key's latest record replaces its row, a tombstone
+   * `compactAfter` records and {@link COMPACT_RATIO} times its keys, inside the caller's transaction. Records keep their offsets; a key's latest record replaces its row, a tombstone
    * removes it. Every batch row sits past every `compacted` row, so reads stay in offset order.
    */
   private maybeCompact(topic: string, partition: number, next: number): void {
@@ -202,7 +203,7 @@ export class SqliteLog implements EventLog {
     const id = partitionKey(topic, partition);
     let live = this.liveKeys.get(id);
     if (live === undefined) this.liveKeys.set(id, (live = this.stmt.liveKeys.get(topic, partition)!.n));
-    if (next - first.base_offset < 2 * live) return;
+    if (next - first.base_offset < COMPACT_RATIO * live) return;
     // Each key's latest record: its batch row and index there (only those records are decoded).
     const latest = new Map<string, [data: Buffer, base: number, ts: number, index: number]>();
     for (const row of this.stmt.readBatches.iterate(topic, partition, 0)) {
