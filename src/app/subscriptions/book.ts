@@ -52,8 +52,8 @@ export class SubscriptionBook {
 
   /**
    * Reads the subscriptions again when the topic changed since the last refresh (by any process).
-   * Always from the start: the embedded log drops a removed key at once, so reading only what is
-   * new would miss removals. Writes are rare and the topic holds one record per subscription.
+   * Always from the start: compaction drops a removed key's records, tombstone included, so reading
+   * only what is new could miss removals. Writes are rare and compaction keeps the topic small.
    */
   async refresh(): Promise<void> {
     const topic = this.names.of('subscriptions');
