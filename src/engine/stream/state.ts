@@ -3,13 +3,6 @@ import { partitionFor } from '../core/partition.js';
 import { jsonSerde, type Serde } from '../core/serde.js';
 import { readPartition } from './read.js';
 
-/**
- * A keyed state store backed by a compacted changelog topic (the Kafka Streams pattern). The map
- * lives in memory; every update is a changelog record that the owning processor writes in the same
- * transaction as its outputs and input offsets, so state and progress never disagree. The changelog
- * has as many partitions as the input topic and keys are placed by the same partitioner, so a member
- * restores exactly the partitions it was assigned.
- */
 /** A key as the store holds it: `value` null while its deletion is staged. */
 interface Entry<V> {
   key: string;
@@ -18,6 +11,13 @@ interface Entry<V> {
   staged: boolean;
 }
 
+/**
+ * A keyed state store backed by a compacted changelog topic (the Kafka Streams pattern). The map
+ * lives in memory; every update is a changelog record that the owning processor writes in the same
+ * transaction as its outputs and input offsets, so state and progress never disagree. The changelog
+ * has as many partitions as the input topic and keys are placed by the same partitioner, so a member
+ * restores exactly the partitions it was assigned.
+ */
 export class KeyedStore<V> {
   private readonly data = new Map<string, Entry<V>>();
   /** Keys updated since the last commit, in first-write order; each entry holds the latest value. */
