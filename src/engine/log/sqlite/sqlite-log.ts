@@ -194,7 +194,8 @@ export class SqliteLog implements EventLog {
 
   /**
    * Folds a compacted partition's batch rows into its one-row-per-key table once they hold
-   * `compactAfter` records and {@link COMPACT_RATIO} times its keys, inside the caller's transaction. Records keep their offsets; a key's latest record replaces its row, a tombstone
+   * `compactAfter` records and {@link COMPACT_RATIO} times its keys, inside the caller's
+   * transaction. Records keep their offsets; a key's latest record replaces its row, a tombstone
    * removes it. Every batch row sits past every `compacted` row, so reads stay in offset order.
    */
   private maybeCompact(topic: string, partition: number, next: number): void {
