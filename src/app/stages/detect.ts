@@ -88,6 +88,7 @@ export function createDetect(options: DetectOptions): Processor<VideoEvent> {
     // commits synchronously, and a smaller batch keeps most of its records out of the garbage
     // collector's survivors (10,000 → 2,500: ~10% more snapshots/s).
     maxBatch: options.maxBatch ?? (log.kind === 'kafka' ? 10_000 : 2_500),
+    maxPoll: log.kind === 'kafka' ? 1_000 : undefined,
     pipelined: log.kind === 'kafka',
     handle: async (items, ctx) => {
       const batch = detectCounters();

