@@ -80,6 +80,13 @@ export interface PollOptions {
    * The embedded log reads every partition at once, so its polls always do this.
    */
   toEnd?: boolean;
+  /**
+   * This poll continues a batch that earlier polls began and that is not committed yet. When the
+   * member's partitions are about to change (a rebalance is pending), it returns nothing rather
+   * than apply that: the batch then commits records of partitions the member still owns, and the
+   * next poll that begins a batch applies the change. The embedded log has no rebalances.
+   */
+  continues?: boolean;
   signal?: AbortSignal;
 }
 

@@ -133,9 +133,11 @@ export class Processor<V> {
     };
     let taken = 0;
     try {
-      // Only the first poll waits; the batch then takes what is ready, until a poll comes back short.
+      // Only the first poll waits; the batch then takes what is ready, until a poll comes back short
+      // (or empty: a rebalance is pending, applied by the next batch's first poll).
       for (;;) {
-        const records = await consumer.poll({ maxRecords: Math.min(perPoll, max - taken), timeoutMs: taken === 0 ? timeoutMs : 0, signal, toEnd });
+        const continues = taken > 0;
+        const records = await consumer.poll({ maxRecords: Math.min(perPoll, max - taken), timeoutMs: continues ? 0 : timeoutMs, signal, toEnd, continues });
         if (records.length === 0) break;
         taken += records.length;
         for (const o of nextOffsets(records)) offsets.set(partitionKey(o.topic, o.partition), o);

@@ -286,7 +286,9 @@ export class KafkaGroupConsumer implements Consumer {
     if (this.closed) return [];
     const max = Math.max(1, options.maxRecords ?? 500);
     const deadline = Date.now() + (options.timeoutMs ?? 1000);
-    // Lands the read-ahead in the stash first.
+    // The read-ahead's native consume may have queued a rebalance: a batch's later poll leaves it.
+    await this.landAhead();
+    if (options.continues && (this.events.length > 0 || this.resync)) return [];
     await this.settle();
     for (;;) {
       let messages: NativeMessage[];
@@ -305,7 +307,10 @@ export class KafkaGroupConsumer implements Consumer {
         return records;
       }
       if (this.closed || options.signal?.aborted || Date.now() >= deadline) return [];
-      if (this.events.length > 0 || this.resync) await this.settle();
+      if (this.events.length > 0 || this.resync) {
+        if (options.continues) return [];
+        await this.settle();
+      }
     }
   }
 
