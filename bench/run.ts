@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafka } from '../test/helpers/kafka.js';
+import { deleteTopics, listTopics } from '../scripts/kafka-topics.js';
 import { benchEmbeddedDetect, benchEmbeddedLatency, benchNotify } from './embedded.js';
 import { benchKafkaDetect, benchKafkaLatency } from './kafka.js';
 import { benchKStreams } from './kstreams.js';
@@ -21,6 +22,8 @@ import { renderMarkdown } from './report.js';
 const quick = process.argv.includes('--quick');
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = quick ? 1 : 3;
+/** Names of the topics the Kafka benchmarks make (bench/kafka.ts, kstreams.ts, activity.ts; Kafka Streams' internal ones too). */
+const BENCH_TOPICS = /^(bench-|ksb\d|act\d)/;
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 async function medianOf<T extends object>(runs: number, fn: () => Promise<T>, key: keyof T): Promise<T & { runs: number[] }> {
@@ -70,13 +73,22 @@ async function main(): Promise<void> {
   log('kafka');
   const brokers = await ensureKafka();
   const partitions = 6;
-  const kafkaDetect = await medianOf(RUNS, () => benchKafkaDetect(brokers, quick ? 2_000 : 10_000, rounds, partitions), 'detectPerSec');
-  log('kafka detect beside Kafka Streams');
-  const kstreams = await benchKStreams(brokers, 10_000, quick ? 10 : 50, partitions, RUNS);
-  log('user-activity example beside a plain consumer loop');
-  const activity = await benchActivity(brokers, quick ? 20_000 : 200_000, 1_000, RUNS);
-  log('latency (kafka)');
-  const latencyKafka = await benchKafkaLatency(brokers, quick ? 50 : 200);
+  const before = new Set(await listTopics(brokers));
+  let kafkaDetect, kstreams, activity, latencyKafka;
+  try {
+    kafkaDetect = await medianOf(RUNS, () => benchKafkaDetect(brokers, quick ? 2_000 : 10_000, rounds, partitions), 'detectPerSec');
+    log('kafka detect beside Kafka Streams');
+    kstreams = await benchKStreams(brokers, 10_000, quick ? 10 : 50, partitions, RUNS);
+    log('user-activity example beside a plain consumer loop');
+    activity = await benchActivity(brokers, quick ? 20_000 : 200_000, 1_000, RUNS);
+    log('latency (kafka)');
+    latencyKafka = await benchKafkaLatency(brokers, quick ? 50 : 200);
+  } finally {
+    // A run writes GBs (the 500k input, each job's outputs and changelogs): leave none of it on the broker.
+    const made = (await listTopics(brokers)).filter((t) => !before.has(t) && BENCH_TOPICS.test(t));
+    log(`deleting the ${made.length} topics this run made`);
+    await deleteTopics(brokers, made);
+  }
 
   log('history');
   const history = await benchHistory(quick ? 3 : 5);

@@ -12,7 +12,7 @@
 #   KAFKA_PORT             broker port                          (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller port                (default 9093)
 #   KAFKA_HEAP_OPTS        JVM heap                             (default -Xms256m -Xmx512m)
-#   KAFKA_START_TIMEOUT    seconds to wait for readiness        (default 90)
+#   KAFKA_START_TIMEOUT    seconds to wait for readiness        (default 300)
 #   KAFKA_RESET=1          wipe the data folder before starting
 #
 # Cache layout: kafka-$VERSION/libs (jars, resolved once), m2/ (Maven's local repo), data/ (log.dirs),
@@ -28,7 +28,9 @@ host="${KAFKA_HOST:-127.0.0.1}"
 port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
-timeout_s="${KAFKA_START_TIMEOUT:-90}"
+# An empty broker is ready in ~3 s; one holding thousands of partitions loads each of them first,
+# which took over 90 s on a busy 2-core machine (test files start it while others run).
+timeout_s="${KAFKA_START_TIMEOUT:-300}"
 reset="${KAFKA_RESET:-0}"
 
 dist="$cache/kafka-$version"
@@ -142,6 +144,14 @@ if [[ ! -f "$data/meta.properties" ]]; then
   say "formatted $data (cluster id $cluster_id)"
 fi
 
+# Partitions left by earlier runs (npm test and npm run bench delete theirs; scratch work may not)
+# make every start slower: say so, with the way out.
+partitions="$(find "$data" -mindepth 1 -maxdepth 1 -type d -name '*-[0-9]*' | wc -l)"
+if ((partitions > 1000)); then
+  say "$data holds $partitions partitions ($(du -sh "$data" 2>/dev/null | cut -f1)); the broker loads each before it is ready." \
+    "KAFKA_RESET=1 scripts/kafka-up.sh starts with no data"
+fi
+
 # 4. Start in the background, detached from this shell's session so it outlives the caller.
 [[ -f "$log_file" ]] && mv -f "$log_file" "$log_file.1"
 port_open "$host" "$controller_port" && die "controller port $host:$controller_port is already in use"
@@ -168,7 +178,8 @@ while :; do
   if ((SECONDS >= deadline)); then
     show_log_tail
     YTWATCH_KAFKA_HOME="$cache" YTWATCH_KAFKA_LOCKED=1 KAFKA_STOP_TIMEOUT=5 "$here/kafka-down.sh" >&2 || true
-    die "broker not ready after ${timeout_s}s; stopped it (log: $log_file)"
+    die "broker not ready after ${timeout_s}s; stopped it (log: $log_file). A slow start with much data:" \
+      "KAFKA_START_TIMEOUT=600 waits longer, KAFKA_RESET=1 starts with no data"
   fi
   sleep 0.25
 done

@@ -15,7 +15,8 @@ export interface LogFactory {
   teardown?(): Promise<void>;
 }
 
-const uniq = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+/** `t-` like every test topic, so `npm test` deletes it afterwards (scripts/kafka-topics.ts). */
+const uniq = (name: string) => `t-${name}-${randomUUID().slice(0, 8)}`;
 
 /** Polls until `count` records arrived or `timeoutMs` passed (Kafka needs a moment to join a group). */
 export async function pollUntil(consumer: Consumer, count: number, timeoutMs = 20_000): Promise<LogRecord[]> {

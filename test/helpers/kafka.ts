@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import { accepts } from '../../scripts/kafka-topics.js';
 import { runScript, shared, tail } from './service.js';
 
 /** `scripts/kafka-up.sh`: starts the single-node KRaft broker from Apache Kafka's jars (cached). */
@@ -8,7 +8,7 @@ export const KAFKA_UP = resolve(import.meta.dirname, '../../scripts/kafka-up.sh'
 
 /**
  * First run resolves ~55 MB of jars with Maven (about 25 s here) before the broker starts (about 3 s);
- * the script itself gives the broker 90 s. Generous, so a slow registry fails with the script's own
+ * the script itself gives the broker 300 s. Generous, so a slow registry fails with the script's own
  * message rather than with this timeout.
  */
 const UP_TIMEOUT_MS = 600_000;
@@ -63,17 +63,4 @@ function firstBroker(brokers: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(first);
   if (!m) throw new Error(`Kafka: KAFKA_BROKERS must be host:port[,host:port...], got ${JSON.stringify(brokers)}`);
   return { host: m[1]!, port: Number(m[2]) };
-}
-
-function accepts(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once('connect', () => finish(true));
-    socket.once('error', () => finish(false));
-  });
 }
