@@ -128,9 +128,25 @@ export async function detectWorker(brokers: string, input: Names, prefix: string
   });
 }
 
-/** One run of ytwatch's Kafka detect, one worker in this process. */
+/**
+ * One detect worker in a process of its own (bench/detect-worker.ts), as each of the peer's runs is a
+ * JVM of its own. Runs in one long-lived process got slower run after run (71k, 66k, 54k/s with the
+ * heap collected between them) and lost 6 of 6 alternating pairs to fresh processes, by 7–20%.
+ */
+function workerProcess(brokers: string, input: Names, prefix: string, partitions: number): Promise<WorkerTimes> {
+  return new Promise<WorkerTimes>((resolve, reject) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'detect-worker.ts'), brokers, input.prefix, prefix, String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.on('error', reject);
+    c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`detect worker exited ${code}`))));
+  });
+}
+
+/** One run of ytwatch's Kafka detect: one worker, in its own process. */
 async function runYtwatch(brokers: string, input: Names, prefix: string, n: number, partitions: number): Promise<JobRun> {
-  const w = await detectWorker(brokers, input, prefix, partitions);
+  const w = await workerProcess(brokers, input, prefix, partitions);
+  if (w.snapshots !== n) throw new Error(`ytwatch's worker committed ${w.snapshots} of ${n} snapshots`);
   const seconds = (w.end - w.start) / 1000;
   return { perSec: Math.round(n / seconds), seconds, cpuS: w.cpuS, ...outputs(brokers, prefix) };
 }
@@ -149,15 +165,7 @@ async function runTwo(brokers: string, input: Names, tag: string, n: number, par
     ks = { error: (err as Error).message.split('\n')[0]! };
   }
   const prefix = `${tag}two-yt-`;
-  const child = () =>
-    new Promise<WorkerTimes>((resolve, reject) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'detect-worker.ts'), brokers, input.prefix, prefix, String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      c.on('error', reject);
-      c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`detect worker exited ${code}`))));
-    });
-  const workers = await Promise.all([child(), child()]);
+  const workers = await Promise.all([workerProcess(brokers, input, prefix, partitions), workerProcess(brokers, input, prefix, partitions)]);
   // Each committed batch counts once: together the workers must account for every snapshot.
   const handled = workers[0]!.snapshots + workers[1]!.snapshots;
   if (handled !== n) throw new Error(`ytwatch's two workers committed ${handled} of ${n} snapshots`);

@@ -39,7 +39,7 @@ export function renderMarkdown(r: any): string {
   const ks = k.kstreams;
   if (ks) {
     lines.push('## Kafka detect beside Kafka Streams (same broker, same input topic, alternating runs)', '');
-    lines.push(`${n(ks.snapshots)} snapshots on ${ks.partitions} partitions; one ytwatch worker vs one stream thread (\`../shared/peers/kstreams-detect\`, exactly_once_v2, commit.interval.ms ${ks.commitMs}); medians, each run a fresh JVM or a fresh consumer group.`, '');
+    lines.push(`${n(ks.snapshots)} snapshots on ${ks.partitions} partitions; one ytwatch worker vs one stream thread (\`../shared/peers/kstreams-detect\`, exactly_once_v2, commit.interval.ms ${ks.commitMs}); medians; each run is a process of its own (a fresh JVM, or a fresh Node.js worker) with a fresh consumer group.`, '');
     lines.push('| job | snapshots/s (median) | runs | CPU s per 100k snapshots |');
     lines.push('| --- | ---: | --- | ---: |');
     lines.push(`| Kafka Streams | ${n(ks.kstreams.perSec)} | ${ks.kstreams.runs.map(n).join(', ')} | ${ks.kstreams.cpuSPer100k} |`);
