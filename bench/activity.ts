@@ -36,7 +36,7 @@ interface Run {
 }
 
 /** The plain loop: at least once, state only in memory, latest summary per user per batch. */
-async function baseline(brokers: string, input: string, output: string, total: number): Promise<Run> {
+export async function baseline(brokers: string, input: string, output: string, total: number): Promise<Run> {
   const native = await loadNative();
   const consumer = new native.KafkaConsumer({ 'bootstrap.servers': brokers, 'group.id': `${output}-plain`, 'enable.auto.commit': false, 'auto.offset.reset': 'earliest' });
   const producer = new native.Producer({ 'bootstrap.servers': brokers, 'linger.ms': 5, dr_cb: true });
@@ -88,7 +88,7 @@ async function baseline(brokers: string, input: string, output: string, total: n
   return { eventsPerSec: Math.round(total / secs), outputs: produced };
 }
 
-async function example(brokers: string, input: string, prefix: string, total: number): Promise<Run> {
+export async function example(brokers: string, input: string, prefix: string, total: number): Promise<Run> {
   return withTempDir(async (dir) => {
     const log = await createEventLog({ dataDir: dir, kafkaBrokers: brokers, partitions: PARTITIONS, clientId: 'ytwatch-bench' });
     try {
@@ -104,6 +104,16 @@ async function example(brokers: string, input: string, prefix: string, total: nu
       await log.close();
     }
   });
+}
+
+/**
+ * One run in a process of its own (bench/activity-worker.ts), as bench/kstreams.ts runs each job, so
+ * that no run inherits the heap or the compiled code of the bench's earlier sections.
+ */
+function ownProcess(mode: 'plain' | 'example', brokers: string, input: string, target: string, events: number): Run {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/activity-worker.ts'), mode, brokers, input, target, String(events)], { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`${mode} run exited ${res.status ?? res.signal}: ${res.stderr.slice(-2000)}`);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!) as Run;
 }
 
 /** Peak RSS (MB) of `npm run example:activity -- --input FILE` on the embedded log, the file holding `copies` × `events`. */
@@ -151,8 +161,8 @@ export async function benchActivity(brokers: string, events: number, users: numb
   const ex: Run[] = [];
   const plain: Run[] = [];
   for (let i = 0; i < runs; i++) {
-    plain.push(await baseline(brokers, input, plainOutput(i), events));
-    ex.push(await example(brokers, input, `${tag}ex${i}-`, events));
+    plain.push(ownProcess('plain', brokers, input, plainOutput(i), events));
+    ex.push(ownProcess('example', brokers, input, `${tag}ex${i}-`, events));
   }
   const exPerSec = median(ex.map((r) => r.eventsPerSec));
   const plainPerSec = median(plain.map((r) => r.eventsPerSec));

@@ -56,7 +56,7 @@ export function renderMarkdown(r: any): string {
   const a = r.activity;
   if (a) {
     lines.push("## Seed 004's job: `examples/user-activity` beside a plain consumer loop", '');
-    lines.push(`${n(a.events)} events over ${n(a.users)} users on Kafka, same input topic, alternating runs. The plain loop (bench/activity.ts) uses the same client library: consume 5,000, update a map, produce the changed summaries, commit offsets after delivery — at least once, state only in memory. The example is exactly once, with its state in a changelog.`, '');
+    lines.push(`${n(a.events)} events over ${n(a.users)} users on Kafka, same input topic, alternating runs, each in a process of its own. The plain loop (bench/activity.ts) uses the same client library: consume 5,000, update a map, produce the changed summaries, commit offsets after delivery — at least once, state only in memory. The example is exactly once, with its state in a changelog.`, '');
     lines.push('| job | events/s (median) | runs | output records |');
     lines.push('| --- | ---: | --- | ---: |');
     lines.push(`| plain at-least-once loop | ${n(a.kafka.plainConsumer.eventsPerSec)} | ${a.kafka.plainConsumer.runs.map(n).join(', ')} | ${n(a.kafka.plainConsumer.outputs)} |`);
