@@ -130,8 +130,8 @@ export async function detectWorker(brokers: string, input: Names, prefix: string
 
 /**
  * One detect worker in a process of its own (bench/detect-worker.ts), as each of the peer's runs is a
- * JVM of its own. Runs in one long-lived process got slower run after run (71k, 66k, 54k/s with the
- * heap collected between them) and lost 6 of 6 alternating pairs to fresh processes, by 7–20%.
+ * JVM of its own. Runs inside the bench's long-lived process lost 6 of 6 alternating pairs to fresh
+ * processes, by 7–20%, with no growth in heap or threads between runs.
  */
 function workerProcess(brokers: string, input: Names, prefix: string, partitions: number): Promise<WorkerTimes> {
   return new Promise<WorkerTimes>((resolve, reject) => {
