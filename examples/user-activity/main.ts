@@ -5,7 +5,7 @@
  * on stdout, and reports malformed lines on stderr. Embedded log by default; Kafka when
  * `KAFKA_BROKERS` is set (topics prefixed by `YTWATCH_TOPIC_PREFIX`).
  */
-import { createReadStream, existsSync, mkdtempSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -59,8 +59,13 @@ async function main(): Promise<number> {
   }
   const prefix = process.env.YTWATCH_TOPIC_PREFIX ?? '';
   const topics = activityTopics(prefix);
-  const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'ytwatch-activity-'));
-  const log = await createEventLog({ dataDir, kafkaBrokers: process.env.KAFKA_BROKERS, clientId: 'ytwatch-example' });
+  // Without --data-dir the embedded log lives in a temporary folder, removed when the run ends.
+  const temporary = values['data-dir'] ? undefined : mkdtempSync(join(tmpdir(), 'ytwatch-activity-'));
+  const removeTemporary = () => temporary && rmSync(temporary, { recursive: true, force: true });
+  const log = await createEventLog({ dataDir: values['data-dir'] ?? temporary!, kafkaBrokers: process.env.KAFKA_BROKERS, clientId: 'ytwatch-example' }).catch((err: unknown) => {
+    removeTemporary();
+    throw err;
+  });
   try {
     const aggregator = await createAggregator(log, topics, `${prefix}user-activity`);
     const outputStart = await log.endOffsets(topics.output);
@@ -78,6 +83,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await log.close();
+    removeTemporary();
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { scratch } from '../helpers/cli.js';
@@ -44,8 +44,13 @@ export const OUT_OF_ORDER = [ev('j11288090', 1534386588), ev('j11288090', 153438
 /** Registers the suite; `env` is called once per test (both runs of the restart case share it). */
 export function exampleSuite(name: string, env: () => Record<string, string>): void {
   describe(`user-activity example (${name})`, () => {
-    it('the seed sample: 3 users, first/last of 3 events each', async () => {
-      const res = await runExample([], env());
+    it('the seed sample: 3 users, first/last of 3 events each; no data folder left behind', async () => {
+      const tmp = scratch();
+      const res = await runExample([], { ...env(), TMPDIR: tmp.dir });
+      // Without --data-dir the example's data folder is a temporary one, removed when it ends.
+      const left = readdirSync(tmp.dir).filter((f) => f.startsWith('ytwatch-'));
+      tmp.cleanup();
+      assert.deepEqual(left, []);
       assert.equal(res.code, 0, res.stderr);
       const finals = finalSummaries(res.stdout);
       assert.equal(Object.keys(finals).length, 3);
