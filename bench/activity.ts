@@ -14,7 +14,7 @@ import { loadNative, call, type NativeMessage } from '../src/engine/log/kafka/na
 import { consumeSome } from '../src/engine/log/kafka/reader.js';
 import { drain, type Processor } from '../src/engine/stream/processor.js';
 import { readTopic } from '../src/engine/stream/read.js';
-import { median, withTempDir } from './util.js';
+import { median, runJsonChild, withTempDir } from './util.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const PARTITIONS = 3;
@@ -110,10 +110,8 @@ export async function example(brokers: string, input: string, prefix: string, to
  * One run in a process of its own (bench/activity-worker.ts), as bench/kstreams.ts runs each job, so
  * that no run inherits the heap or the compiled code of the bench's earlier sections.
  */
-function ownProcess(mode: 'plain' | 'example', brokers: string, input: string, target: string, events: number): Run {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/activity-worker.ts'), mode, brokers, input, target, String(events)], { cwd: ROOT, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`${mode} run exited ${res.status ?? res.signal}: ${res.stderr.slice(-2000)}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop()!) as Run;
+function ownProcess(mode: 'plain' | 'example', brokers: string, input: string, target: string, events: number): Promise<Run> {
+  return runJsonChild<Run>(join(ROOT, 'bench/activity-worker.ts'), [mode, brokers, input, target, String(events)]);
 }
 
 /** Peak RSS (MB) of `npm run example:activity -- --input FILE` on the embedded log, the file holding `copies` × `events`. */
@@ -161,8 +159,8 @@ export async function benchActivity(brokers: string, events: number, users: numb
   const ex: Run[] = [];
   const plain: Run[] = [];
   for (let i = 0; i < runs; i++) {
-    plain.push(ownProcess('plain', brokers, input, plainOutput(i), events));
-    ex.push(ownProcess('example', brokers, input, `${tag}ex${i}-`, events));
+    plain.push(await ownProcess('plain', brokers, input, plainOutput(i), events));
+    ex.push(await ownProcess('example', brokers, input, `${tag}ex${i}-`, events));
   }
   const exPerSec = median(ex.map((r) => r.eventsPerSec));
   const plainPerSec = median(plain.map((r) => r.eventsPerSec));

@@ -4,7 +4,7 @@
  * The peer is built with Maven once into `~/.cache/ytwatch/kstreams-detect` (rebuilt when its
  * sources change); outputs of both jobs are counted and digested by the peer's `count` mode.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -15,7 +15,7 @@ import { createDetect, detectCounters } from '../src/app/stages/detect.js';
 import { createEventLog } from '../src/engine/log/create.js';
 import { drain, type Processor } from '../src/engine/stream/processor.js';
 import { snapshots } from './embedded.js';
-import { median, withTempDir } from './util.js';
+import { median, runJsonChild, withTempDir } from './util.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const PEER_SRC = process.env.YTWATCH_KSTREAMS_PEER ?? join(ROOT, '../shared/peers/kstreams-detect');
@@ -134,13 +134,7 @@ export async function detectWorker(brokers: string, input: Names, prefix: string
  * processes, by 7–20%, with no growth in heap or threads between runs.
  */
 function workerProcess(brokers: string, input: Names, prefix: string, partitions: number): Promise<WorkerTimes> {
-  return new Promise<WorkerTimes>((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'detect-worker.ts'), brokers, input.prefix, prefix, String(partitions)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.on('error', reject);
-    c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`detect worker exited ${code}`))));
-  });
+  return runJsonChild<WorkerTimes>(join(import.meta.dirname, 'detect-worker.ts'), [brokers, input.prefix, prefix, String(partitions)]);
 }
 
 /** One run of ytwatch's Kafka detect: one worker, in its own process. */

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ensureKafka } from '../test/helpers/kafka.js';
-import { deleteTopics, listTopics } from '../scripts/kafka-topics.js';
+import { deleteMadeSince, listTopics } from '../scripts/kafka-topics.js';
 import { benchEmbeddedDetect, benchEmbeddedLatency, benchNotify } from './embedded.js';
 import { benchKafkaDetect, benchKafkaLatency } from './kafka.js';
 import { benchKStreams } from './kstreams.js';
@@ -85,9 +85,7 @@ async function main(): Promise<void> {
     latencyKafka = await benchKafkaLatency(brokers, quick ? 50 : 200);
   } finally {
     // A run writes GBs (the 500k input, each job's outputs and changelogs): leave none of it on the broker.
-    const made = (await listTopics(brokers)).filter((t) => !before.has(t) && BENCH_TOPICS.test(t));
-    log(`deleting the ${made.length} topics this run made`);
-    await deleteTopics(brokers, made);
+    log(`deleted the ${await deleteMadeSince(brokers, before, (t) => BENCH_TOPICS.test(t))} topics this run made`);
   }
 
   log('history');

@@ -62,6 +62,20 @@ export function deleteTopics(brokers: string, topics: string[]): Promise<number>
   });
 }
 
+/** Deletes the topics that `match` and are not in `before` (a {@link listTopics} taken earlier); returns how many. */
+export async function deleteMadeSince(brokers: string, before: ReadonlySet<string>, match: (topic: string) => boolean): Promise<number> {
+  const made = (await listTopics(brokers)).filter((t) => match(t) && !before.has(t));
+  return made.length === 0 ? 0 : deleteTopics(brokers, made);
+}
+
+/** Host and port of the first of `brokers` (`host:port[,host:port…]`); throws on another shape. */
+export function firstBroker(brokers: string): { host: string; port: number } {
+  const first = brokers.split(',')[0]!.trim().replace(/^[a-z]+:\/\//i, '');
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(first);
+  if (!m) throw new Error(`Kafka: KAFKA_BROKERS must be host:port[,host:port...], got ${JSON.stringify(brokers)}`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
 /** True when something accepts TCP connections at `host:port`. */
 export function accepts(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((done) => {
@@ -82,18 +96,16 @@ async function main(argv: string[]): Promise<void> {
     throw new Error('usage: kafka-topics.ts snapshot|prune FILE PREFIX');
   }
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-  const [host, port] = brokers.split(',')[0]!.trim().replace(/^[a-z]+:\/\//i, '').split(/:(?=\d+$)/);
-  const up = await accepts(host!, Number(port));
+  const { host, port } = firstBroker(brokers);
+  const up = await accepts(host, port);
   if (command === 'snapshot') {
     writeFileSync(file, up ? (await listTopics(brokers, prefix)).join('\n') : '');
     return;
   }
   if (!up) return;
   const before = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
-  const made = (await listTopics(brokers, prefix)).filter((t) => !before.has(t));
-  if (made.length === 0) return;
-  const deleted = await deleteTopics(brokers, made);
-  process.stderr.write(`kafka-topics: deleted ${deleted} topics this run made (${prefix}…)\n`);
+  const deleted = await deleteMadeSince(brokers, before, (t) => t.startsWith(prefix));
+  if (deleted > 0) process.stderr.write(`kafka-topics: deleted ${deleted} topics this run made (${prefix}…)\n`);
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { accepts } from '../../scripts/kafka-topics.js';
+import { accepts, firstBroker } from '../../scripts/kafka-topics.js';
 import { runScript, shared, tail } from './service.js';
 
 /** `scripts/kafka-up.sh`: starts the single-node KRaft broker from Apache Kafka's jars (cached). */
@@ -56,11 +56,4 @@ async function provision(): Promise<string> {
 export function uniquePrefix(name: string): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'test';
   return `t-${slug}-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
-}
-
-function firstBroker(brokers: string): { host: string; port: number } {
-  const first = brokers.split(',')[0]!.trim().replace(/^[a-z]+:\/\//i, '');
-  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(first);
-  if (!m) throw new Error(`Kafka: KAFKA_BROKERS must be host:port[,host:port...], got ${JSON.stringify(brokers)}`);
-  return { host: m[1]!, port: Number(m[2]) };
 }
