@@ -12,7 +12,7 @@ export { DeadLetter, parseRecord } from './engine/core/records.js';
 export { SqliteLog, type SqliteLogOptions } from './engine/log/sqlite/sqlite-log.js';
 export { createEventLog, type CreateLogOptions } from './engine/log/create.js';
 export { Processor, nextOffsets, drain, type ProcessorOptions, type ProcessContext, type Item, type Parsed } from './engine/stream/processor.js';
-export { KeyedStore } from './engine/stream/state.js';
+export { KeyedStore, type KeyedStoreOptions } from './engine/stream/state.js';
 export { readPartition, readTopic } from './engine/stream/read.js';
 export { defineTopic, bindTopic, parseValue, type TopicDef, type Topic } from './engine/core/topic.js';
 export { jsonSerde, type Serde } from './engine/core/serde.js';

@@ -160,4 +160,35 @@ describe('keyed store: one changelog record per key per commit', () => {
     assert.deepEqual([restored.get('a'), restored.get('b'), restored.get('c'), restored.get('d'), restored.size], [5, 1, undefined, 2, 3]);
     await log.close();
   });
+
+  it('publishes the same records to changesTo: the latest value of each key per commit', async () => {
+    const storeDir = mkdtempSync(join(tmpdir(), 'ytwatch-store-'));
+    after(() => rmSync(storeDir, { recursive: true, force: true }));
+    const log = new SqliteLog({ path: join(storeDir, 'log.db') });
+    await log.ensureTopics([{ name: 'state', partitions: 2, compacted: true }, { name: 'table', partitions: 2 }]);
+    const store = new KeyedStore<number>(log, 'state', undefined, { changesTo: 'table' });
+    await store.restore([0, 1]);
+    const committed: Array<[string, string, string | null]> = [];
+    const commit = async () => {
+      const staged = store.takeStaged();
+      await log.produce(staged);
+      committed.push(...staged.map((r): [string, string, string | null] => [r.topic, r.key!, r.value === null ? null : toBytes(r.value).toString()]));
+    };
+    store.put('a', 1);
+    store.put('a', 2);
+    store.put('b', 7);
+    await commit();
+    store.delete('b');
+    store.put('a', 3);
+    await commit();
+    await commit();
+    assert.deepEqual(committed, [
+      ['state', 'a', '2'], ['table', 'a', '2'], ['state', 'b', '7'], ['table', 'b', '7'],
+      ['state', 'b', null], ['table', 'b', null], ['state', 'a', '3'], ['table', 'a', '3'],
+    ]);
+    const restored = new KeyedStore<number>(log, 'state');
+    await restored.restore([0, 1]);
+    assert.deepEqual([restored.get('a'), restored.get('b'), restored.size], [3, undefined, 1]);
+    await log.close();
+  });
 });

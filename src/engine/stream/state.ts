@@ -11,6 +11,16 @@ interface Entry<V> {
   staged: boolean;
 }
 
+export interface KeyedStoreOptions {
+  /**
+   * A topic that also gets the store's changes: at each commit, one record per key updated since the
+   * last one, with its latest value (a tombstone for a delete), in the same transaction as the
+   * changelog. A table's stream of updates, as Kafka Streams' `KTable#toStream()` behind its record
+   * cache: a handler then only puts, and intermediate values never reach the topic.
+   */
+  changesTo?: string;
+}
+
 /**
  * A keyed state store backed by a compacted changelog topic (the Kafka Streams pattern). The map
  * lives in memory; every update is a changelog record that the owning processor writes in the same
@@ -26,11 +36,12 @@ export class KeyedStore<V> {
   private deleted = 0;
   private partitions = 1;
 
-  /** `serde` writes the changelog's values; default JSON. */
+  /** `serde` writes the changelog's values (and `changesTo`'s); default JSON. */
   constructor(
     private readonly log: EventLog,
     readonly topic: string,
     private readonly serde: Serde<V> = jsonSerde<V>(),
+    private readonly options: KeyedStoreOptions = {},
   ) {}
 
   /** Loads the given changelog partitions (replacing what was held for them). */
@@ -91,19 +102,21 @@ export class KeyedStore<V> {
 
   /**
    * The changelog records staged since the last call, one per key: its latest value (Kafka Streams'
-   * record cache). The processor commits them with its batch, so a restore still yields exactly the
-   * state as of each commit; the values are serialized here, once per key.
+   * record cache), each followed by its copy for `changesTo` when set. The processor commits them with
+   * its batch, so a restore still yields exactly the state as of each commit; the values are
+   * serialized here, once per key.
    */
   takeStaged(): ProduceRecord[] {
     const out: ProduceRecord[] = [];
     const serde = this.serde;
+    const changes = this.options.changesTo;
     for (const entry of this.staged) {
       const { key, value } = entry;
       entry.staged = false;
-      if (value === null) {
-        if (this.data.get(key) === entry) this.data.delete(key);
-        out.push({ topic: this.topic, key, value: null });
-      } else out.push({ topic: this.topic, key, value: serde.serializeText ? serde.serializeText(value) : serde.serialize(value) });
+      if (value === null && this.data.get(key) === entry) this.data.delete(key);
+      const bytes = value === null ? null : serde.serializeText ? serde.serializeText(value) : serde.serialize(value);
+      out.push({ topic: this.topic, key, value: bytes });
+      if (changes !== undefined) out.push({ topic: changes, key, value: bytes });
     }
     this.staged = [];
     this.deleted = 0;

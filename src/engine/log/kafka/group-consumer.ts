@@ -20,6 +20,12 @@ const CHUNK_MS = 200;
  */
 const TO_END_CHUNK_MS = 10;
 /**
+ * The least time a batch's first poll reads to the end (`toEnd`) once it found a record, however short
+ * its wait for that record was: a drain probing for more after a full batch (10 ms) still gets a
+ * whole batch when there is more.
+ */
+const TO_END_MIN_MS = 200;
+/**
  * Wait of each native `consume` while joining: the assignment arrives as a callback during it, but
  * the call itself returns only when its wait is over, so a short one lets the join finish sooner.
  */
@@ -253,9 +259,13 @@ export class KafkaGroupConsumer implements Consumer {
     }
   }
 
-  /** Starts reading the next batch while the caller handles this one (see {@link ahead}). */
+  /**
+   * Starts reading the next batch while the caller handles this one (see {@link ahead}): what
+   * librdkafka already holds, without waiting, as the next poll lands it first and must not wait out
+   * an empty read.
+   */
   private readAhead(max: number): void {
-    const ahead: Promise<void> = this.fetch(max, CHUNK_MS)
+    const ahead: Promise<void> = this.fetch(max, 0)
       .then(
         (messages) => {
           for (const m of messages) this.stash.push(m);
@@ -285,7 +295,8 @@ export class KafkaGroupConsumer implements Consumer {
   private async pollNow(options: PollOptions): Promise<LogRecord[]> {
     if (this.closed) return [];
     const max = Math.max(1, options.maxRecords ?? 500);
-    const deadline = Date.now() + (options.timeoutMs ?? 1000);
+    const started = Date.now();
+    const deadline = started + (options.timeoutMs ?? 1000);
     // The read-ahead's native consume may have queued a rebalance: a batch's later poll leaves it.
     await this.landAhead();
     if (options.continues && (this.events.length > 0 || this.resync)) return [];
@@ -301,7 +312,7 @@ export class KafkaGroupConsumer implements Consumer {
       }
       const records = this.owned(messages);
       if (records.length > 0) {
-        if (options.toEnd && records.length < max) await this.readToEnd(records, max, deadline, options.signal);
+        if (options.toEnd && records.length < max) await this.readToEnd(records, max, options.continues ? deadline : Math.max(deadline, started + TO_END_MIN_MS), options.signal);
         // A full batch: more is likely waiting, so read it while this one is handled.
         if (records.length === max && this.stash.length < max) this.readAhead(max - this.stash.length);
         return records;
