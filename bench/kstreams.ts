@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { names, type Names } from '../src/app/core/topics.js';
 import { DEFAULT_RULES } from '../src/app/stages/rules.js';
 import { createDetect, detectCounters } from '../src/app/stages/detect.js';
@@ -68,6 +69,8 @@ export interface JobRun {
   perSec: number;
   seconds: number;
   cpuS: number;
+  /** ytwatch only: seconds its main thread was busy. */
+  mainS?: number;
   changes: number;
   alerts: number;
   digests: string;
@@ -93,11 +96,12 @@ function outputs(brokers: string, prefix: string): Pick<JobRun, 'changes' | 'ale
   return { changes: changes!.records, alerts: alerts!.records, digests: `${changes!.digest}/${alerts!.digest}` };
 }
 
-/** One detect worker's run: start and end (epoch ms), CPU seconds, snapshots in its committed batches. */
+/** One detect worker's run: start and end (epoch ms), CPU and main-thread busy seconds, snapshots in its committed batches. */
 export interface WorkerTimes {
   start: number;
   end: number;
   cpuS: number;
+  mainS: number;
   snapshots: number;
 }
 
@@ -115,13 +119,15 @@ export async function detectWorker(brokers: string, input: Names, prefix: string
       const counters = detectCounters();
       const detect = createDetect({ log, names: nm, rules: DEFAULT_RULES, counters });
       const c0 = process.cpuUsage();
+      const elu0 = performance.eventLoopUtilization();
       const start = Date.now();
       await detect.start();
       await drain(detect as Processor<unknown>, signal);
       const end = Date.now();
       const cpu = process.cpuUsage(c0);
+      const mainS = performance.eventLoopUtilization(elu0).active / 1000;
       await detect.close();
-      return { start, end, cpuS: (cpu.user + cpu.system) / 1e6, snapshots: counters.snapshots };
+      return { start, end, cpuS: (cpu.user + cpu.system) / 1e6, mainS, snapshots: counters.snapshots };
     } finally {
       await log.close();
     }
@@ -142,7 +148,16 @@ async function runYtwatch(brokers: string, input: Names, prefix: string, n: numb
   const w = await workerProcess(brokers, input, prefix, partitions);
   if (w.snapshots !== n) throw new Error(`ytwatch's worker committed ${w.snapshots} of ${n} snapshots`);
   const seconds = (w.end - w.start) / 1000;
-  return { perSec: Math.round(n / seconds), seconds, cpuS: w.cpuS, ...outputs(brokers, prefix) };
+  return { perSec: Math.round(n / seconds), seconds, cpuS: w.cpuS, mainS: w.mainS, ...outputs(brokers, prefix) };
+}
+
+/**
+ * The client library alone on the same input, in a process of its own (bench/consume-worker.ts):
+ * what reading every record costs a Node.js main thread before any processing, the floor under
+ * ytwatch's figure.
+ */
+function clientConsume(brokers: string, topic: string, partitions: number, n: number): Promise<{ perSec: number; mainUsPerRecord: number }> {
+  return runJsonChild(join(import.meta.dirname, 'consume-worker.ts'), [brokers, topic, String(partitions), String(n)]);
 }
 
 /**
@@ -174,7 +189,9 @@ export interface KStreamsComparison {
   partitions: number;
   commitMs: number;
   kstreams: { perSec: number; cpuSPer100k: number; runs: number[] };
-  ytwatch: { perSec: number; cpuSPer100k: number; runs: number[] };
+  ytwatch: { perSec: number; cpuSPer100k: number; runs: number[]; mainUsPerSnapshot: number };
+  /** The client library reading the input with nothing else to do (medians): its rate and main-thread µs per record. */
+  client: { perSec: number; mainUsPerRecord: number };
   /** Median ytwatch ÷ median Kafka Streams. */
   ratio: number;
   /** Every run of both jobs wrote the same change and alert records (counts and digests). */
@@ -214,6 +231,8 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
     yt.push(await runYtwatch(brokers, input, `${tag}yt${i}-`, n, partitions));
     process.stderr.write(`bench: kstreams run ${i + 1}/${runs}: Kafka Streams ${ks.at(-1)!.perSec}/s, ytwatch ${yt.at(-1)!.perSec}/s\n`);
   }
+  const consumed = [];
+  for (let i = 0; i < runs; i++) consumed.push(await clientConsume(brokers, input.topic('videos'), partitions, n));
   const summary = (rs: JobRun[]) => ({
     perSec: median(rs.map((r) => r.perSec)),
     cpuSPer100k: Number(((median(rs.map((r) => r.cpuS)) * 100_000) / n).toFixed(2)),
@@ -223,13 +242,15 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
   const twoRuns = 'error' in two ? [] : 'error' in two.kstreams ? [two.ytwatch] : [two.kstreams, two.ytwatch];
   const all = [...ks, ...yt, ...twoRuns];
   const kstreams = summary(ks);
-  const ytwatch = summary(yt);
+  const ytwatch = { ...summary(yt), mainUsPerSnapshot: Number(((median(yt.map((r) => r.mainS!)) * 1e6) / n).toFixed(2)) };
+  const client = { perSec: median(consumed.map((c) => c.perSec)), mainUsPerRecord: median(consumed.map((c) => c.mainUsPerRecord)) };
   return {
     snapshots: n,
     partitions,
     commitMs,
     kstreams,
     ytwatch,
+    client,
     ratio: Number((ytwatch.perSec / kstreams.perSec).toFixed(2)),
     outputsEqual: all.every((r) => r.digests === all[0]!.digests && r.changes === all[0]!.changes && r.alerts === all[0]!.alerts),
     changes: all[0]!.changes,

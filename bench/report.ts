@@ -46,6 +46,12 @@ export function renderMarkdown(r: any): string {
     lines.push(`| ytwatch | ${n(ks.ytwatch.perSec)} | ${ks.ytwatch.runs.map(n).join(', ')} | ${ks.ytwatch.cpuSPer100k} |`);
     lines.push('');
     lines.push(`ytwatch ÷ Kafka Streams: **${ks.ratio}** ${ok(ks.ratio >= 1.5)} (target ≥ 1.5). Outputs equal in every run (${n(ks.changes)} changes, ${n(ks.alerts)} alerts, digests compared): ${ok(ks.outputsEqual)}.`, '');
+    if (ks.client) {
+      lines.push(
+        `What bounds ytwatch's figure: its main thread, busy ${ks.ytwatch.mainUsPerSnapshot} µs per snapshot. The client library alone, reading the same input with nothing else to do (native consumes of 1,000, each message made a JS object on the main thread), reads ${n(ks.client.perSec)} records/s and keeps the main thread busy ${ks.client.mainUsPerRecord} µs per record: ${Math.round((100 * ks.client.mainUsPerRecord) / ks.ytwatch.mainUsPerSnapshot)}% of ytwatch's. The client cannot run in a worker thread (its addon is not context-aware), so this cost shares the thread with parsing, detecting and producing.`,
+        '',
+      );
+    }
     if (ks.two && 'error' in ks.two) lines.push(`Two workers vs two stream threads: Kafka Streams not measured (${ks.two.error})${ks.two.ytwatchPerSec ? `; ytwatch's two workers: ${n(ks.two.ytwatchPerSec)}/s` : ''}.`, '');
     else if (ks.two) {
       const workers = ks.two.workers ? ` (each worker from its start to its drain's end: ${ks.two.workers.map((w: { start: number; end: number }) => `${((w.end - w.start) / 1000).toFixed(1)} s`).join(', ')})` : '';
