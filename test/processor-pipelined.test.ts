@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Consumer, EventLog } from '../src/engine/core/log.js';
+import type { Consumer, EventLog, TopicSpec } from '../src/engine/core/log.js';
 import { LogError } from '../src/engine/core/log.js';
 import { SqliteLog } from '../src/engine/log/sqlite/sqlite-log.js';
-import { Processor } from '../src/engine/stream/processor.js';
+import { Processor, drain } from '../src/engine/stream/processor.js';
 import { readTopic } from '../src/engine/stream/read.js';
 import { KeyedStore } from '../src/engine/stream/state.js';
 
@@ -50,26 +50,38 @@ interface SumRun {
   sums: number[];
   restored: Array<number | undefined>;
   failures: string[];
+  /** With `table`: the `table` topic (the store's `changesTo`), as `key=sum`. */
+  table: string[];
+}
+
+/** A SQLite log in a temporary folder with the topics `in`, `out`, `dlq` and `extra`. */
+async function tempLog(extra: TopicSpec[] = []): Promise<SqliteLog> {
+  const dir = mkdtempSync(join(tmpdir(), 'ytwatch-pipe-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const log = new SqliteLog({ path: join(dir, 'log.db') });
+  await log.ensureTopics([
+    { name: 'in', partitions: 1 },
+    { name: 'out', partitions: 1 },
+    { name: 'dlq', partitions: 1 },
+    ...extra,
+  ]);
+  return log;
 }
 
 /**
  * Sums 50 values over 3 keys with a pipelined processor of batches of 7 (polls of `maxPoll`),
- * its second commit failing and, with `failAt`, its handler throwing once on that offset.
+ * its second commit failing and, with `failAt`, its handler throwing once on that offset; with
+ * `table`, the store also publishes its changes to the `table` topic.
  */
-async function sumRun(maxPoll?: number, failAt?: number): Promise<SumRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'ytwatch-pipe-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const base = new SqliteLog({ path: join(dir, 'log.db') });
-  await base.ensureTopics([
-    { name: 'in', partitions: 1 },
-    { name: 'out', partitions: 1 },
-    { name: 'dlq', partitions: 1 },
+async function sumRun(maxPoll?: number, failAt?: number, table = false): Promise<SumRun> {
+  const base = await tempLog([
     { name: 'sums', partitions: 1, compacted: true },
+    { name: 'table', partitions: 1 },
   ]);
   await base.produce(Array.from({ length: 50 }, (_, i) => ({ topic: 'in', key: `k${i % 3}`, value: String(i + 1) })));
   const inputs: number[] = [];
   const log = failingCommit(base, 2, inputs);
-  const sums = new KeyedStore<number>(log, 'sums');
+  const sums = new KeyedStore<number>(log, 'sums', undefined, table ? { changesTo: 'table' } : {});
   const committed: number[] = [];
   let thrown = false;
   const p = new Processor<number>({
@@ -112,6 +124,7 @@ async function sumRun(maxPoll?: number, failAt?: number): Promise<SumRun> {
   }
   await p.close();
   const out = (await readTopic(base, 'out')).map((r) => r.value!.toString());
+  const tableRecords = (await readTopic(base, 'table')).map((r) => `${r.key}=${r.value!.toString()}`);
   const expected: string[] = [];
   const running = new Map<string, number>();
   for (let i = 0; i < 50; i++) {
@@ -122,7 +135,7 @@ async function sumRun(maxPoll?: number, failAt?: number): Promise<SumRun> {
   const restored = new KeyedStore<number>(base, 'sums');
   await restored.restore([0]);
   await base.close();
-  return { out, committed, inputs, expected, sums: [...running.values()], restored: [restored.get('k0'), restored.get('k1'), restored.get('k2')], failures };
+  return { out, committed, inputs, expected, sums: [...running.values()], restored: [restored.get('k0'), restored.get('k1'), restored.get('k2')], failures, table: tableRecords };
 }
 
 describe('pipelined processor', () => {
@@ -144,5 +157,58 @@ describe('pipelined processor', () => {
     assert.deepEqual(run.restored, run.sums);
     // Every commit but the last took a whole batch of 7 inputs, not one poll's 3.
     assert.deepEqual(run.inputs, [7, 7, 7, 7, 7, 7, 7, 1]);
+  });
+
+  it('changesTo: one record per key per commit, with its value at that commit, across failed commits and replays', async () => {
+    const run = await sumRun(3, 11, true);
+    assert.deepEqual(run.failures.sort(), ['injected commit failure', 'injected handler failure']);
+    assert.equal(run.table.length > 0, true);
+    const expected: string[] = [];
+    const running = new Map<string, number>();
+    let offset = 0;
+    for (const n of run.inputs) {
+      // The keys a commit's inputs touched, in the order first touched, each with its sum after them.
+      const touched = new Map<string, number>();
+      for (let i = offset; i < offset + n; i++) {
+        const k = `k${i % 3}`;
+        running.set(k, (running.get(k) ?? 0) + i + 1);
+        touched.set(k, running.get(k)!);
+      }
+      for (const [k, v] of touched) expected.push(`${k}=${v}`);
+      offset += n;
+    }
+    assert.equal(offset, 50);
+    assert.deepEqual(run.table, expected);
+    assert.deepEqual(run.restored, run.sums);
+  });
+
+  it('a drain ends when the input ends on a full batch, and takes what arrives after one', async () => {
+    const log = await tempLog();
+    const batches: number[] = [];
+    const p = new Processor<string>({
+      log,
+      stage: 'copy',
+      group: 'copy',
+      input: 'in',
+      parse: (r) => ({ ok: true, value: r.value!.toString() }),
+      deadLetterTopic: 'dlq',
+      maxBatch: 7,
+      pipelined: true,
+      handle: async (items, ctx) => {
+        batches.push(items.length);
+        for (const { value } of items) ctx.emit({ topic: 'out', key: null, value });
+        // The first batch appends 7 more: they arrive after a full batch, while the drain goes on.
+        if (batches.length === 1) await log.produce(Array.from({ length: 7 }, (_, i) => ({ topic: 'in', key: null, value: `late${i}` })));
+      },
+    });
+    await log.produce(Array.from({ length: 14 }, (_, i) => ({ topic: 'in', key: null, value: `v${i}` })));
+    await p.start();
+    await drain(p as Processor<unknown>, new AbortController().signal);
+    assert.deepEqual(batches, [7, 7, 7]);
+    assert.equal(await p.lag(), 0);
+    const out = (await readTopic(log, 'out')).map((r) => r.value!.toString());
+    assert.deepEqual(out, [...Array.from({ length: 14 }, (_, i) => `v${i}`), ...Array.from({ length: 7 }, (_, i) => `late${i}`)]);
+    await p.close();
+    await log.close();
   });
 });

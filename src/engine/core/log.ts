@@ -73,12 +73,12 @@ export interface PollOptions {
   /** How long to wait for records when none are ready. Default 1000 ms. */
   timeoutMs?: number;
   /**
-   * Once something was read, keep reading (within `timeoutMs`; on Kafka at least 200 ms in a poll
-   * that begins a batch) until the batch is full or every assigned partition was read to the end it
-   * had when the poll began: then one batch holds all that was already written on every partition,
-   * not only the partitions that answered first (a Kafka transaction's commit markers reach its
-   * partitions one by one). Used by drains (`run --once`). The embedded log reads every partition at
-   * once, so its polls always do this.
+   * Once something was read, keep reading until the batch is full or every assigned partition was
+   * read to the end it had when the poll began, for up to `timeoutMs` from the poll's start (on
+   * Kafka, at least 200 ms in a poll that begins a batch): then one batch holds all that was already
+   * written on every partition, not only the partitions that answered first (a Kafka transaction's
+   * commit markers reach its partitions one by one). Used by drains (`run --once`). The embedded log
+   * reads every partition at once, so its polls always do this.
    */
   toEnd?: boolean;
   /**

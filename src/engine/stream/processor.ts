@@ -288,11 +288,12 @@ const DRAIN_PROBE_MS = 10;
 
 /**
  * Steps a processor until nothing is left for its group (used by `run --once` and tests). A batch
- * shorter than the most a poll may return means the poll found the input exhausted: the drain then
- * waits for the commit in flight and asks for the lag, instead of paying one more empty poll's wait.
- * After a full batch, the next one waits only {@link DRAIN_PROBE_MS} for its first record.
- * Each batch reads every partition to its end (`toEnd`), so what one poll wrote is handled together
- * (notify groups a chat's alerts per batch) however the partitions' commits reached the consumer.
+ * shorter than `maxBatch` means its polls found the input exhausted: the drain then waits for the
+ * commit in flight and asks for the lag, instead of paying one more empty poll's wait. After a full
+ * batch, the next one waits only {@link DRAIN_PROBE_MS} for its first record; the lag, never a
+ * timeout, decides that the drain is over. A batch's first poll reads every partition to its end
+ * (`toEnd`), so what one transaction wrote is handled together (notify, one poll per batch, groups a
+ * chat's alerts per batch) however the partitions' commit markers reached the consumer.
  */
 export async function drain(processor: Processor<unknown>, signal: AbortSignal): Promise<void> {
   let full = false;

@@ -13,10 +13,13 @@ interface Entry<V> {
 
 export interface KeyedStoreOptions {
   /**
-   * A topic that also gets the store's changes: at each commit, one record per key updated since the
-   * last one, with its latest value (a tombstone for a delete), in the same transaction as the
-   * changelog. A table's stream of updates, as Kafka Streams' `KTable#toStream()` behind its record
-   * cache: a handler then only puts, and intermediate values never reach the topic.
+   * A topic that also gets the store's changes: at each commit, one record per key put or deleted
+   * since the last one, with its latest value (a tombstone for a delete), in the same transaction as
+   * the changelog. A table's stream of updates, as Kafka Streams' `KTable#toStream()` behind its
+   * record cache: intermediate values never reach the topic. Every put counts, so a handler puts only
+   * what changed. The values are the changelog's bytes, written by the store's serde: use it with a
+   * serde whose bytes do not name their topic (JSON), not a schema-registry one. The topic must exist
+   * when the store is restored.
    */
   changesTo?: string;
 }
@@ -47,6 +50,8 @@ export class KeyedStore<V> {
   /** Loads the given changelog partitions (replacing what was held for them). */
   async restore(partitions: number[]): Promise<number> {
     this.partitions = await this.log.partitionCount(this.topic);
+    // A missing output topic fails here, once, rather than every commit after it.
+    if (this.options.changesTo !== undefined) await this.log.partitionCount(this.options.changesTo);
     this.drop(partitions);
     let loaded = 0;
     for (const p of partitions) {

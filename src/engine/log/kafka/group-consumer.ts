@@ -20,8 +20,8 @@ const CHUNK_MS = 200;
  */
 const TO_END_CHUNK_MS = 10;
 /**
- * The least time a batch's first poll reads to the end (`toEnd`) once it found a record, however short
- * its wait for that record was: a drain probing for more after a full batch (10 ms) still gets a
+ * How long, from its start, a poll that begins a batch may read to the end (`toEnd`) however short
+ * its wait for a first record was: a drain probing for more after a full batch (10 ms) still gets a
  * whole batch when there is more.
  */
 const TO_END_MIN_MS = 200;
