@@ -1,5 +1,6 @@
 import type { LogRecord, ProduceRecord } from '../../core/log.js';
-import type { NativeMessage, NativeProducer } from './native.js';
+import { call, type NativeMessage, type NativeProducer } from './native.js';
+import type { ErrorMapper } from './errors.js';
 import { toBytes } from '../../core/bytes.js';
 
 /** Records with their partitions chosen (by `partitionFor`, as on the embedded log), side by side: no record is copied. */
@@ -9,10 +10,32 @@ export interface PlacedBatch {
 }
 
 /** Appends the batch's `i`-th record to a native producer's queue (throws when the queue is full). */
-export function enqueue(producer: NativeProducer, batch: PlacedBatch, i: number, opaque?: unknown): void {
+function enqueue(producer: NativeProducer, batch: PlacedBatch, i: number, opaque?: unknown): void {
   const r = batch.records[i]!;
   const headers = r.headers ? Object.entries(r.headers).map(([k, v]) => ({ [k]: v })) : undefined;
   producer.produce(r.topic, batch.partitions[i]!, r.value === null ? null : toBytes(r.value), r.key, null, opaque, headers);
+}
+
+/**
+ * Appends all of the batch's records to a native producer's queue. When the queue is full (librdkafka
+ * holds `queue.buffering.max.messages`, 100,000 by default, and a batch with a large fan-out can
+ * hold more), waits until what it holds was sent (`flush`, up to `timeoutMs`) and goes on; the
+ * records stay in order. Throws what `produce` threw otherwise, or a full queue right after a flush.
+ */
+export async function enqueueAll(producer: NativeProducer, batch: PlacedBatch, errors: ErrorMapper, timeoutMs: number, opaque?: unknown): Promise<void> {
+  const n = batch.records.length;
+  let flushed = false;
+  for (let i = 0; i < n; i++) {
+    try {
+      enqueue(producer, batch, i, opaque);
+      flushed = false;
+    } catch (err) {
+      if (flushed || !errors.is(err, 'ERR__QUEUE_FULL')) throw err;
+      await call((cb) => producer.flush(timeoutMs, cb));
+      flushed = true;
+      i--;
+    }
+  }
 }
 
 /** A consumed message as a {@link LogRecord}: UTF-8 key, the value's bytes, headers as a plain object. */

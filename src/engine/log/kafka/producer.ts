@@ -1,4 +1,4 @@
-import { enqueue, type PlacedBatch } from './codec.js';
+import { enqueueAll, type PlacedBatch } from './codec.js';
 import type { ErrorMapper } from './errors.js';
 import { routeLogs } from './logging.js';
 import { call, type NativeError, type NativeModule, type NativeProducer } from './native.js';
@@ -57,19 +57,16 @@ export class IdempotentProducer {
   async send(batch: PlacedBatch): Promise<void> {
     const n = batch.records.length;
     if (n === 0) return;
-    await new Promise<void>((resolve, reject) => {
-      const delivery = new Delivery(n, resolve, reject);
-      for (let i = 0; i < n; i++) {
-        try {
-          enqueue(this.producer, batch, i, delivery);
-        } catch (err) {
-          delivery.report(err as NativeError);
-          return;
-        }
-      }
-    }).catch((err: unknown) => {
-      throw this.errors.wrap(err, 'producing');
-    });
+    let delivery!: Delivery;
+    const delivered = new Promise<void>((resolve, reject) => (delivery = new Delivery(n, resolve, reject)));
+    // Settles on the last report or the first failure, of a report or of the enqueueing.
+    const failure = delivered.then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
+    await enqueueAll(this.producer, batch, this.errors, this.options.requestTimeoutMs, delivery).catch((err: unknown) => delivery.report(err as NativeError));
+    const failed = await failure;
+    if (failed) throw this.errors.wrap(failed.err, 'producing');
   }
 
   async close(): Promise<void> {

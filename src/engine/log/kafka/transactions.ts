@@ -3,7 +3,7 @@ import type { ErrorMapper } from './errors.js';
 import { routeLogs } from './logging.js';
 import { call, type NativeConsumer, type NativeModule, type NativeProducer } from './native.js';
 import { baseConfig, type ResolvedOptions } from './options.js';
-import { enqueue, type PlacedBatch } from './codec.js';
+import { enqueueAll, type PlacedBatch } from './codec.js';
 
 /** A failed transaction and whether it is known to have left nothing behind. */
 export class TxnFailure extends Error {
@@ -76,7 +76,7 @@ export class TransactionalProducer {
       throw new TxnFailure(err, 'aborted');
     }
     try {
-      for (let i = 0; i < batch.records.length; i++) enqueue(producer, batch, i);
+      await enqueueAll(producer, batch, this.errors, timeout);
       if (offsets.length > 0) {
         const tps = offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
         await call((cb) => producer.sendOffsetsToTransaction(tps, consumer, timeout, cb));
