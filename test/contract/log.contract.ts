@@ -320,6 +320,21 @@ export function logContract(name: string, factory: LogFactory): void {
       assert.equal(got[2]!.value, null);
     });
 
+    it('keeps every text value of one produce whole, short or long, one after another', async () => {
+      const log = await open();
+      const topic = uniq('texts');
+      await log.ensureTopics([{ name: topic, partitions: 1 }]);
+      // Different lengths in a row (a value written over a shorter one), multi-byte text, the empty
+      // string, and texts of 64 KiB and more (the Kafka log writes short ones through one buffer).
+      const texts = ['a longer first value ✓✓✓', 'b', '', 'ü'.repeat(21_845), 'x'.repeat(70_000), '€'.repeat(30_000), 'last'];
+      await log.produce(texts.map((value, i) => ({ topic, key: `k${i}`, value })));
+      const got = await log.read(topic, 0, 0, 10);
+      assert.deepEqual(
+        got.map((r) => r.value!.toString()),
+        texts,
+      );
+    });
+
     it('refuses to produce to a topic that was never created', async () => {
       const log = await open();
       await assert.rejects(log.produce([{ topic: uniq('nope'), key: 'k', value: 'v' }]));
