@@ -161,6 +161,14 @@ function clientConsume(brokers: string, topic: string, partitions: number, n: nu
 }
 
 /**
+ * ytwatch's engine with no app work on the same input, in a process of its own
+ * (bench/floor-worker.ts): the main-thread time left once parsing, detecting and serialising are gone.
+ */
+function engineFloor(brokers: string, topic: string, prefix: string, partitions: number, n: number): Promise<{ perSec: number; mainUsPerSnapshot: number }> {
+  return runJsonChild(join(import.meta.dirname, 'floor-worker.ts'), [brokers, topic, prefix, String(partitions), String(n)]);
+}
+
+/**
  * Two ytwatch workers (processes, one group) against the peer's two stream threads. Their prefixes
  * must not be a single run's (`ks2-`/`yt2-` were the third run's: the peer then found its group done
  * and sat idle, ytwatch's workers committed nothing). ytwatch's side is measured whatever became of
@@ -192,6 +200,8 @@ export interface KStreamsComparison {
   ytwatch: { perSec: number; cpuSPer100k: number; runs: number[]; mainUsPerSnapshot: number };
   /** The client library reading the input with nothing else to do (medians): its rate and main-thread µs per record. */
   client: { perSec: number; mainUsPerRecord: number };
+  /** ytwatch's engine with no app work (bench/floor-worker.ts; medians): its rate and main-thread µs per snapshot. */
+  floor: { perSec: number; mainUsPerSnapshot: number };
   /** Median ytwatch ÷ median Kafka Streams. */
   ratio: number;
   /** Every run of both jobs wrote the same change and alert records (counts and digests). */
@@ -232,7 +242,11 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
     process.stderr.write(`bench: kstreams run ${i + 1}/${runs}: Kafka Streams ${ks.at(-1)!.perSec}/s, ytwatch ${yt.at(-1)!.perSec}/s\n`);
   }
   const consumed = [];
-  for (let i = 0; i < runs; i++) consumed.push(await clientConsume(brokers, input.topic('videos'), partitions, n));
+  const floors = [];
+  for (let i = 0; i < runs; i++) {
+    consumed.push(await clientConsume(brokers, input.topic('videos'), partitions, n));
+    floors.push(await engineFloor(brokers, input.topic('videos'), `${tag}floor${i}-`, partitions, n));
+  }
   const summary = (rs: JobRun[]) => ({
     perSec: median(rs.map((r) => r.perSec)),
     cpuSPer100k: Number(((median(rs.map((r) => r.cpuS)) * 100_000) / n).toFixed(2)),
@@ -244,6 +258,7 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
   const kstreams = summary(ks);
   const ytwatch = { ...summary(yt), mainUsPerSnapshot: Number(((median(yt.map((r) => r.mainS!)) * 1e6) / n).toFixed(2)) };
   const client = { perSec: median(consumed.map((c) => c.perSec)), mainUsPerRecord: median(consumed.map((c) => c.mainUsPerRecord)) };
+  const floor = { perSec: median(floors.map((f) => f.perSec)), mainUsPerSnapshot: median(floors.map((f) => f.mainUsPerSnapshot)) };
   return {
     snapshots: n,
     partitions,
@@ -251,6 +266,7 @@ export async function benchKStreams(brokers: string, videos: number, rounds: num
     kstreams,
     ytwatch,
     client,
+    floor,
     ratio: Number((ytwatch.perSec / kstreams.perSec).toFixed(2)),
     outputsEqual: all.every((r) => r.digests === all[0]!.digests && r.changes === all[0]!.changes && r.alerts === all[0]!.alerts),
     changes: all[0]!.changes,

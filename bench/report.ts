@@ -52,6 +52,13 @@ export function renderMarkdown(r: any): string {
         '',
       );
     }
+    if (ks.floor) {
+      const appUs = ks.ytwatch.mainUsPerSnapshot - ks.floor.mainUsPerSnapshot;
+      lines.push(
+        `ytwatch's engine with no app work (bench/floor-worker.ts: the same Processor, client and batch settings, a handler that forwards each snapshot's text to three topics, no parsing, detecting or serialising) runs at ${n(ks.floor.perSec)} snapshots/s and keeps the main thread busy ${ks.floor.mainUsPerSnapshot} µs per snapshot: ${Math.round((100 * ks.floor.mainUsPerSnapshot) / ks.ytwatch.mainUsPerSnapshot)}% of ytwatch's. The app's own work (parsing, detecting, serialising) takes ${appUs > 0 ? `the other ${appUs.toFixed(2)} µs` : 'no more than this run\'s noise'}. A second thread for that work would leave at least the floor's time on the main thread, and it would compete with the broker for the machine's cores.`,
+        '',
+      );
+    }
     if (ks.two && 'error' in ks.two) lines.push(`Two workers vs two stream threads: Kafka Streams not measured (${ks.two.error})${ks.two.ytwatchPerSec ? `; ytwatch's two workers: ${n(ks.two.ytwatchPerSec)}/s` : ''}.`, '');
     else if (ks.two) {
       const workers = ks.two.workers ? ` (each worker from its start to its drain's end: ${ks.two.workers.map((w: { start: number; end: number }) => `${((w.end - w.start) / 1000).toFixed(1)} s`).join(', ')})` : '';
