@@ -325,7 +325,8 @@ export function logContract(name: string, factory: LogFactory): void {
       const topic = uniq('texts');
       await log.ensureTopics([{ name: topic, partitions: 1 }]);
       // Different lengths in a row (a value written over a shorter one), multi-byte text, the empty
-      // string, and texts of 64 KiB and more (the Kafka log writes short ones through one buffer).
+      // string, a text at the limit of the Kafka log's 64 KiB produce buffer (21,845 UTF-16 units,
+      // 3 bytes each at most) and texts over it.
       const texts = ['a longer first value ✓✓✓', 'b', '', 'ü'.repeat(21_845), 'x'.repeat(70_000), '€'.repeat(30_000), 'last'];
       await log.produce(texts.map((value, i) => ({ topic, key: `k${i}`, value })));
       const got = await log.read(topic, 0, 0, 10);
