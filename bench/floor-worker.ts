@@ -1,14 +1,15 @@
 /**
  * ytwatch's engine with no app work, for bench/kstreams.ts: `floor-worker.ts BROKERS INPUT PREFIX
- * PARTITIONS N`. The Processor on the Kafka log with Kafka detect's batch settings (10,000 per
- * transaction, polls of 1,000, pipelined commits) and a handler that forwards each snapshot's text to
- * three topics under PREFIX (detect writes 2.94 records per snapshot here), with no parsing, detecting
- * or serialising. What is left of ytwatch's main-thread time once that work is gone (moved to another
- * thread, say). Prints one JSON line: snapshots/s and the main thread's busy µs per snapshot.
+ * PARTITIONS N`. The Processor on the Kafka log with Kafka detect's batching (`detectBatching`) and
+ * a handler that forwards each snapshot's text to three topics under PREFIX (detect writes 2.94
+ * records per snapshot here), with no parsing, detecting or serialising. What is left of ytwatch's
+ * main-thread time once that work is gone (moved to another thread, say). Prints one JSON line:
+ * snapshots/s and the main thread's busy µs per snapshot.
  */
-import { performance } from 'node:perf_hooks';
+import { detectBatching } from '../src/app/stages/detect.js';
 import { createEventLog } from '../src/engine/log/create.js';
-import { drain, Processor } from '../src/engine/stream/processor.js';
+import { Processor } from '../src/engine/stream/processor.js';
+import { timedDrain } from './kstreams.js';
 import { withTempDir } from './util.js';
 
 const [brokers, input, prefix, partitions, total] = process.argv.slice(2);
@@ -25,9 +26,7 @@ const res = await withTempDir(async (dir) => {
       input: input!,
       deadLetterTopic: `${prefix}dead`,
       parse: () => ({ ok: true, value: null }),
-      maxBatch: 10_000,
-      maxPoll: 1_000,
-      pipelined: true,
+      ...detectBatching(log.kind),
       handle: (items, ctx) => {
         for (const { record } of items) {
           const text = record.value!.toString();
@@ -35,14 +34,8 @@ const res = await withTempDir(async (dir) => {
         }
       },
     });
-    const t0 = performance.now();
-    const elu0 = performance.eventLoopUtilization();
-    await processor.start();
-    await drain(processor as Processor<unknown>, new AbortController().signal);
-    const secs = (performance.now() - t0) / 1000;
-    const busyMs = performance.eventLoopUtilization(elu0).active;
-    await processor.close();
-    return { perSec: Math.round(n / secs), mainUsPerSnapshot: Number(((busyMs * 1000) / n).toFixed(2)) };
+    const t = await timedDrain(processor as Processor<unknown>);
+    return { perSec: Math.round(n / ((t.end - t.start) / 1000)), mainUsPerSnapshot: Number(((t.mainS * 1e6) / n).toFixed(2)) };
   } finally {
     await log.close();
   }

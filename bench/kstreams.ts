@@ -118,20 +118,25 @@ export async function detectWorker(brokers: string, input: Names, prefix: string
       await log.ensureTopics(own.specs(partitions));
       const counters = detectCounters();
       const detect = createDetect({ log, names: nm, rules: DEFAULT_RULES, counters });
-      const c0 = process.cpuUsage();
-      const elu0 = performance.eventLoopUtilization();
-      const start = Date.now();
-      await detect.start();
-      await drain(detect as Processor<unknown>, signal);
-      const end = Date.now();
-      const cpu = process.cpuUsage(c0);
-      const mainS = performance.eventLoopUtilization(elu0).active / 1000;
-      await detect.close();
-      return { start, end, cpuS: (cpu.user + cpu.system) / 1e6, mainS, snapshots: counters.snapshots };
+      return { ...(await timedDrain(detect as Processor<unknown>)), snapshots: counters.snapshots };
     } finally {
       await log.close();
     }
   });
+}
+
+/** Starts `processor`, drains it and closes it: its start and end (epoch ms), CPU and main-thread busy seconds. */
+export async function timedDrain(processor: Processor<unknown>): Promise<Omit<WorkerTimes, 'snapshots'>> {
+  const c0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  const start = Date.now();
+  await processor.start();
+  await drain(processor, signal);
+  const end = Date.now();
+  const cpu = process.cpuUsage(c0);
+  const mainS = performance.eventLoopUtilization(elu0).active / 1000;
+  await processor.close();
+  return { start, end, cpuS: (cpu.user + cpu.system) / 1e6, mainS };
 }
 
 /**
